@@ -1,0 +1,74 @@
+//! `preflight check`: validate every input before sending anything, then run the read-only
+//! plan and render the report.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::args::{CheckArgs, NetArgs, OutputArgs};
+use crate::exit;
+use crate::token_source;
+use preflight_core::check::RunOptions;
+use preflight_core::event::EventSink;
+use preflight_core::probe::{LiveTransport, NetConfig, Probe};
+use preflight_core::redact::Redactor;
+use preflight_core::target::{Credential, Idp, Target, parse_base_url};
+use preflight_core::{checks, engine};
+
+pub async fn run(args: CheckArgs) -> i32 {
+    let target = match build_target(&args) {
+        Ok(t) => t,
+        Err(message) => return exit::usage(message),
+    };
+    let net = net_config(&args.net);
+    run_and_report(target, &net, &args.output, crate::progress::sink()).await
+}
+
+fn build_target(args: &CheckArgs) -> Result<Target, String> {
+    let idp: Idp = args.idp.parse().map_err(|e| format!("--idp: {e}"))?;
+    let credential = if args.no_token {
+        Credential::None
+    } else if let Some(token_url) = &args.token_url {
+        let token_url = parse_base_url(token_url).map_err(|e| format!("--token-url: {e}"))?;
+        Credential::ClientCredentials {
+            token_url,
+            client_id: args.client_id.clone().unwrap_or_default(),
+            client_secret: token_source::client_secret()?,
+            scope: args.scope.clone(),
+        }
+    } else {
+        Credential::Bearer(token_source::bearer_token(args.token_stdin)?)
+    };
+    let mut target = Target::new(&args.url, credential, idp).map_err(|e| format!("--url: {e}"))?;
+    target.dialects = Vec::new();
+    Ok(target)
+}
+
+pub fn net_config(args: &NetArgs) -> NetConfig {
+    NetConfig {
+        connect_timeout: Duration::from_secs(args.connect_timeout),
+        total_timeout: Duration::from_secs(args.timeout),
+        ca_file: args.ca_file.clone(),
+        ..NetConfig::default()
+    }
+}
+
+/// Shared by `check` and `demo`: run the plan, write the report, map the outcome to the exit code.
+pub async fn run_and_report(target: Target, net: &NetConfig, output: &OutputArgs, events: EventSink) -> i32 {
+    let transport = match LiveTransport::new(net) {
+        Ok(t) => Arc::new(t),
+        Err(e) => return exit::usage(e),
+    };
+    let known: Vec<String> = checks::all().iter().map(|c| c.doc().id.to_string()).collect();
+    if let Some(unknown) = output.only.iter().find(|id| !known.contains(id)) {
+        return exit::usage(format!("--only: unknown check '{unknown}'; run `preflight checks` for the list"));
+    }
+    let probe = Probe::new(transport, target, Redactor::new());
+    let options = RunOptions { only: output.only.clone(), ..RunOptions::default() };
+    let plan = checks::read_only();
+    let report = engine::run(&plan, &probe, &options, &events).await;
+    if let Err(message) = crate::render::emit(&report, output) {
+        eprintln!("error: {message}");
+        return exit::INCOMPLETE;
+    }
+    report.exit_code(false)
+}

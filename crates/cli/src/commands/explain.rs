@@ -1,0 +1,40 @@
+//! `preflight explain ID`: the long doc of a check or a diagnosis code — the same text the
+//! app and the reports show.
+
+use preflight_core::{checks, diagnosis};
+
+pub fn run(id: &str) -> i32 {
+    let id = id.trim();
+    if let Some(check) = checks::find(id) {
+        let d = check.doc();
+        println!("{} — {}\n", d.id, d.title);
+        println!("What it checks\n  {}\n", d.what);
+        println!("Why it matters\n  {}\n", d.why);
+        println!("How to fix\n  {}\n", d.fix);
+        println!("Diagnoses it can name\n  {}\n", d.diagnoses.join(", "));
+        println!("References\n  {}", d.references.join("\n  "));
+        return crate::exit::OK;
+    }
+    if let Some(d) = diagnosis::find(id) {
+        println!("{} — {}\n", d.code, d.title);
+        println!("{}\n", d.summary);
+        println!("What the IdP does\n  {}\n", d.idp_impact);
+        println!("Fix\n  {}\n", d.fix);
+        if !d.explain.trim().is_empty() {
+            println!("Explanation\n  {}\n", d.explain.trim().replace('\n', "\n  "));
+        }
+        if !d.references.is_empty() {
+            println!("References\n  {}", d.references.join("\n  "));
+        }
+        let checks: Vec<&str> = checks::all().iter().filter(|c| c.doc().diagnoses.contains(&d.code.as_str())).map(|c| c.doc().id).collect();
+        if !checks.is_empty() {
+            println!("\nNamed by the checks\n  {}", checks.join(", "));
+        }
+        return crate::exit::OK;
+    }
+    let family = id.split('/').next().unwrap_or("");
+    let mut near: Vec<String> = checks::all().iter().map(|c| c.doc().id.to_string()).chain(diagnosis::all().iter().map(|d| d.code.clone())).filter(|k| k.starts_with(&format!("{family}/"))).collect();
+    near.truncate(8);
+    let hint = if near.is_empty() { "run `preflight checks` for check IDs; diagnosis codes look like `auth/token-rejected`".to_string() } else { format!("did you mean one of: {}?", near.join(", ")) };
+    crate::exit::usage(format!("'{id}' is neither a check ID nor a diagnosis code; {hint}"))
+}

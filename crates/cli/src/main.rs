@@ -1,0 +1,25 @@
+//! `preflight`: thin edge over preflight-core. Parse arguments, build the target, run the
+//! engine, render, exit with the contract's code (0 ok, 1 a check failed, 2 usage or
+//! configuration error — nothing sent, 3 target unreachable or run incomplete).
+
+mod args;
+mod commands;
+mod exit;
+mod progress;
+mod render;
+mod token_source;
+
+use clap::Parser;
+
+fn main() {
+    let cli = args::Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            std::process::exit(exit::INCOMPLETE);
+        }
+    };
+    let code = runtime.block_on(commands::dispatch(cli.command));
+    std::process::exit(code);
+}

@@ -1,0 +1,85 @@
+//! Judgement pieces several checks share: turning an exchange that went wrong into the most
+//! specific verdict, and describing evidence in a finding.
+
+use crate::check::{Cause, Verdict};
+use crate::exchange::Exchange;
+use crate::scim::{BearerChallenge, ScimError, diagnosis_for_error};
+
+/// The gate every network check waits for: the endpoint answered like SCIM.
+pub const ENDPOINT_GATE: &str = "scim/endpoint-reachable";
+/// The gate for checks that read data: the real credential was accepted.
+pub const TOKEN_GATE: &str = "auth/users-accepts-token";
+
+/// `401 application/scim+json` / `timeout` — the short "actual" of a finding.
+pub fn outcome(x: &Exchange) -> String {
+    match (&x.response, &x.failure) {
+        (Some(r), _) => {
+            let media = r.media_type().unwrap_or_else(|| "no content type".into());
+            let detail = ScimError::parse(&r.body).and_then(|e| e.detail).map(|d| format!(": {}", clip(&d, 160))).unwrap_or_default();
+            format!("{} {}{}", r.status, media, detail)
+        }
+        (None, Some(f)) => format!("no response: {} ({})", f.message, f.code),
+        (None, None) => "no response".into(),
+    }
+}
+
+pub fn clip(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        format!("{}…", text.chars().take(max).collect::<String>())
+    }
+}
+
+/// A verdict for an exchange that did not produce the expected success, naming the most
+/// specific cause the evidence supports. `expected` describes what should have happened.
+pub fn unexpected(x: &Exchange, expected: &str) -> Verdict {
+    let evidence = vec![x.id.clone()];
+    let Some(r) = &x.response else {
+        let code = x.failure.as_ref().map(|f| f.code.clone()).unwrap_or_else(|| "net/connection-refused".into());
+        return Verdict::fail(expected, outcome(x), evidence, Cause::new(&code));
+    };
+    if r.is_redirect() {
+        let to = r.header("location").unwrap_or("(no Location header)");
+        return Verdict::fail(expected, outcome(x), evidence, Cause::new("url/redirects").detail(format!("It redirects to {to}.")));
+    }
+    if r.looks_like_html() {
+        return Verdict::fail(
+            expected,
+            format!("{} with an HTML page", r.status),
+            evidence,
+            Cause::new("url/not-scim").detail("The URL answers with a web page (often a login page or an app shell), not the SCIM API."),
+        );
+    }
+    match r.status {
+        401 => Verdict::fail(expected, outcome(x), evidence, cause_for_401(x)),
+        403 => Verdict::fail(expected, outcome(x), evidence, cause_for_403(x)),
+        429 => Verdict::fail(expected, outcome(x), evidence, Cause::new("scim/rate-limited")),
+        s if s >= 500 => Verdict::fail(expected, outcome(x), evidence, Cause::new("scim/server-error")),
+        s => {
+            let scim_type = ScimError::parse(&r.body).and_then(|e| e.scim_type);
+            Verdict::fail(expected, outcome(x), evidence, Cause::new(diagnosis_for_error(s, scim_type.as_deref())))
+        }
+    }
+}
+
+/// A 401 on a request that carried the real credential.
+pub fn cause_for_401(x: &Exchange) -> Cause {
+    let challenge = x.response.as_ref().and_then(|r| r.header("www-authenticate")).map(BearerChallenge::parse);
+    match challenge {
+        Some(c) if c.says_expired() => Cause::new("auth/token-expired")
+            .detail(format!("The server says: {}", c.error_description.unwrap_or_default())),
+        _ => Cause::new("auth/token-rejected").candidates(&["auth/token-expired", "auth/token-malformed", "url/wrong-tenant"]),
+    }
+}
+
+/// A 403 on a request that carried the real credential: name the scope when the server did.
+pub fn cause_for_403(x: &Exchange) -> Cause {
+    let challenge = x.response.as_ref().and_then(|r| r.header("www-authenticate")).map(BearerChallenge::parse);
+    let needed = if x.request.method == "GET" { "scim.read" } else { "scim.write" };
+    match challenge.and_then(|c| c.scope) {
+        Some(scope) => Cause::new("auth/insufficient-scope").detail(format!("The server asks for the scope `{scope}`.")),
+        None => Cause::new("auth/insufficient-scope")
+            .detail(format!("The token is valid but not allowed to {} (on targets that use scopes: `{needed}`).", if needed == "scim.read" { "read" } else { "write" })),
+    }
+}

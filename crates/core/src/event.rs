@@ -1,0 +1,36 @@
+//! Progress of a run as a stream of events. The core never prints: the CLI turns these into
+//! a progress line, the desktop shell forwards them over a Tauri channel.
+
+use serde::Serialize;
+
+use crate::report::CheckResult;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct CheckHeader {
+    pub id: String,
+    pub title: String,
+}
+
+/// One exchange, summarised for live display (the full, redacted exchange is in the report).
+#[derive(Clone, Debug, Serialize)]
+pub struct ExchangeSummary {
+    pub id: String,
+    pub method: String,
+    pub url: String,
+    pub status: Option<u16>,
+    pub failure: Option<String>,
+    pub ms: u64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum RunEvent {
+    Started { run_id: String, checks: Vec<CheckHeader> },
+    CheckStarted { id: String, index: usize, total: usize },
+    Exchange { exchange: ExchangeSummary },
+    CheckFinished { result: Box<CheckResult>, index: usize, total: usize },
+    Done { cancelled: bool, summary: crate::report::Summary },
+}
+
+/// Where events go. Must be cheap and must not block.
+pub type EventSink = std::sync::Arc<dyn Fn(RunEvent) + Send + Sync>;

@@ -1,0 +1,25 @@
+//! preflight-core: the engine behind the Preflight desktop app and CLI.
+//!
+//! Evidence in, verdicts out: the [`probe`] is the only module that touches the network and
+//! records every [`Exchange`]; [`checks`] judge that evidence into verdicts with a
+//! [`diagnosis`] code; [`report`] renders one run model into every output format.
+
+pub mod check;
+pub mod checks;
+pub mod diagnosis;
+pub mod engine;
+pub mod event;
+pub mod exchange;
+pub mod jwt;
+pub mod probe;
+pub mod redact;
+pub mod report;
+pub mod scim;
+pub mod secret;
+pub mod target;
+
+pub use check::{Check, CheckDoc, RunOptions, Status, Verdict};
+pub use exchange::Exchange;
+pub use report::Report;
+pub use secret::Secret;
+pub use target::{Credential, Idp, Target};
