@@ -1,0 +1,48 @@
+//! Shared pieces of the scenario tests: run the read-only plan in-process against a URL.
+
+#![allow(dead_code)]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use preflight_core::check::RunOptions;
+use preflight_core::event::EventSink;
+use preflight_core::probe::{LiveTransport, NetConfig, Probe};
+use preflight_core::redact::Redactor;
+use preflight_core::target::{Credential, Idp, Target};
+use preflight_core::{Report, Secret, checks, engine};
+
+pub fn bearer(token: &str) -> Credential {
+    Credential::Bearer(Secret::new(token))
+}
+
+pub async fn run(url: &str, credential: Credential, idp: Idp) -> Report {
+    run_with(url, credential, idp, Duration::from_secs(10)).await
+}
+
+pub async fn run_with(url: &str, credential: Credential, idp: Idp, timeout: Duration) -> Report {
+    let target = Target::new(url, credential, idp).expect("valid URL");
+    let net = NetConfig { total_timeout: timeout, connect_timeout: Duration::from_secs(2), ..NetConfig::default() };
+    let probe = Probe::new(Arc::new(LiveTransport::new(&net).expect("client")), target, Redactor::new());
+    let events: EventSink = Arc::new(|_| {});
+    engine::run(&checks::read_only(), &probe, &RunOptions::default(), &events).await
+}
+
+/// A readable list of the non-passing checks, for assertion messages.
+pub fn problems(report: &Report) -> String {
+    report
+        .checks
+        .iter()
+        .filter(|c| c.status.as_str() != "pass" && c.status.as_str() != "skip")
+        .map(|c| {
+            format!(
+                "{} {} {} {}",
+                c.status.as_str(),
+                c.id,
+                c.diagnosis.as_ref().map(|d| d.code.as_str()).unwrap_or(""),
+                c.finding.as_ref().map(|f| f.actual.as_str()).or(c.note.as_deref()).unwrap_or("")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}

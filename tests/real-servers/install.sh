@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Install the third-party SCIM peers used by the real-server tests into a
+# Python virtualenv (default: <repo>/.venv-real, override with VENV=...).
+#
+#   scim2-server  - an in-memory SCIM 2.0 server (command `scim2-server`)
+#   scim2-tester  - a SCIM conformance checker (library; check_server())
+#   scim2-cli     - the command-line front end of scim2-tester (`scim2 test`);
+#                   it also brings httpx2, the HTTP engine scim2-tester needs
+#                   to reach a server over the network.
+#
+# Versions are pinned, transitive dependencies included. Idempotent: when the
+# venv already holds every pinned version, nothing is downloaded.
+#
+# Needs: python3 >= 3.11 with the venv module (Debian: python3-venv), and
+# access to PyPI through pip.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+VENV="${VENV:-$repo/.venv-real}"
+PYTHON="${PYTHON:-python3}"
+
+# Top-level packages first, then their dependencies, as observed to install
+# together on Python 3.11.
+PINS=(
+  scim2-server==0.8.3
+  scim2-tester==0.5.2
+  scim2-cli==0.6.0
+  scim2-client==0.13.2
+  scim2-models==0.12.3
+  pydantic==2.14.4
+  pydantic-core==2.50.5
+  annotated-types==0.8.0
+  typing-extensions==4.16.0
+  typing-inspection==0.4.5
+  email-validator==2.4.0
+  dnspython==2.9.2
+  idna==3.20
+  lark==1.3.1
+  httpx2==2.16.2
+  httpcore2==2.16.2
+  h11==0.16.0
+  anyio==4.16.0
+  truststore==0.10.5
+  click==8.5.1
+  pydanclick==0.5.1
+  pygments==2.21.0
+  docutils==0.23
+  colorama==0.4.6
+  sphinx-click-rst-to-ansi-formatter==0.2.0
+)
+
+if ! "$PYTHON" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null; then
+  echo "install.sh: $PYTHON must be Python >= 3.11 (scim2-server requires it)" >&2
+  exit 1
+fi
+
+if [ ! -x "$VENV/bin/python" ]; then
+  echo "install.sh: creating virtualenv $VENV" >&2
+  "$PYTHON" -m venv "$VENV"
+fi
+
+# Exit 0 when every pin is installed at exactly its version.
+all_pinned() {
+  "$VENV/bin/python" - "${PINS[@]}" <<'EOF'
+import sys
+from importlib.metadata import PackageNotFoundError, version
+missing = []
+for pin in sys.argv[1:]:
+    name, want = pin.split("==")
+    try:
+        have = version(name)
+    except PackageNotFoundError:
+        have = None
+    if have != want:
+        missing.append(f"{name} (want {want}, have {have})")
+if missing:
+    print("install.sh: not yet pinned: " + ", ".join(missing), file=sys.stderr)
+    sys.exit(1)
+EOF
+}
+
+if all_pinned 2>/dev/null; then
+  echo "install.sh: $VENV already has the pinned versions, nothing to do" >&2
+  exit 0
+fi
+
+"$VENV/bin/python" -m pip install --disable-pip-version-check --quiet "${PINS[@]}"
+
+all_pinned
+for cmd in scim2-server scim2; do
+  if [ ! -x "$VENV/bin/$cmd" ]; then
+    echo "install.sh: $VENV/bin/$cmd missing after install" >&2
+    exit 1
+  fi
+done
+echo "install.sh: installed into $VENV" >&2
