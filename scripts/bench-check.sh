@@ -35,7 +35,7 @@ PY
 
 export PREFLIGHT_TOKEN="$token"
 read -r ours_ms ours_kib < <(measure preflight "$RUNS" "$bin" check --url "$url" --format json)
-checks=$("$bin" check --url "$url" --format json | python3 -c 'import json,sys;r=json.load(sys.stdin);print(len(r["checks"]), len(r["exchanges"]))')
+checks=$("$bin" check --url "$url" --format json 2>/dev/null | python3 -c 'import json,sys;r=json.load(sys.stdin);print(len(r["checks"]), len(r["exchanges"]))')
 read -r peer_ms peer_kib < <(measure scim2-tester "$PEER_RUNS" bash tests/real-servers/run-scim2-tester.sh "$url" "$token")
 
 printf '\npreflight check (%s runs; %s checks, %s requests):  median %s ms, max RSS %.1f MiB\n' "$RUNS" ${checks% *} ${checks#* } "$ours_ms" "$(echo "$ours_kib/1024" | bc -l)"

@@ -23,9 +23,3 @@ pub fn sink() -> EventSink {
         let _ = err.flush();
     })
 }
-
-/// For `--format json` into a pipe nothing needs to be shown, but stderr progress stays
-/// useful; this sink is used when progress would only clutter (tests set it via env).
-pub fn quiet() -> EventSink {
-    Arc::new(|_| {})
-}

@@ -34,3 +34,20 @@ pub enum RunEvent {
 
 /// Where events go. Must be cheap and must not block.
 pub type EventSink = std::sync::Arc<dyn Fn(RunEvent) + Send + Sync>;
+
+/// An exchange observer for the probe that forwards each recorded exchange as a
+/// [`RunEvent::Exchange`], so live views can show requests as they happen.
+pub fn exchange_events(events: EventSink) -> crate::probe::ExchangeObserver {
+    std::sync::Arc::new(move |x: &crate::exchange::Exchange| {
+        events(RunEvent::Exchange {
+            exchange: ExchangeSummary {
+                id: x.id.clone(),
+                method: x.request.method.clone(),
+                url: x.request.url.clone(),
+                status: x.status(),
+                failure: x.failure.as_ref().map(|f| f.code.clone()),
+                ms: x.ms,
+            },
+        })
+    })
+}

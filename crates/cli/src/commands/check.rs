@@ -8,7 +8,8 @@ use crate::args::{CheckArgs, NetArgs, OutputArgs};
 use crate::exit;
 use crate::token_source;
 use preflight_core::check::RunOptions;
-use preflight_core::event::EventSink;
+use preflight_core::event::{EventSink, exchange_events};
+use tokio_util::sync::CancellationToken;
 use preflight_core::probe::{LiveTransport, NetConfig, Probe};
 use preflight_core::redact::Redactor;
 use preflight_core::target::{Credential, Idp, Target, parse_base_url};
@@ -62,13 +63,24 @@ pub async fn run_and_report(target: Target, net: &NetConfig, output: &OutputArgs
     if let Some(unknown) = output.only.iter().find(|id| !known.contains(id)) {
         return exit::usage(format!("--only: unknown check '{unknown}'; run `preflight checks` for the list"));
     }
-    let probe = Probe::new(transport, target, Redactor::new());
+    let cancel = CancellationToken::new();
+    let probe = Probe::new(transport, target, Redactor::new())
+        .with_observer(exchange_events(events.clone()))
+        .with_cancel(cancel.clone());
+    // Ctrl-C stops the run between requests; the partial report is still written.
+    let on_interrupt = tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            eprintln!("\ninterrupted: finishing the report of what ran so far");
+            cancel.cancel();
+        }
+    });
     let options = RunOptions { only: output.only.clone(), ..RunOptions::default() };
     let plan = checks::read_only();
     let report = engine::run(&plan, &probe, &options, &events).await;
+    on_interrupt.abort();
     if let Err(message) = crate::render::emit(&report, output) {
         eprintln!("error: {message}");
         return exit::INCOMPLETE;
     }
-    report.exit_code(false)
+    report.exit_code(probe.is_cancelled())
 }
