@@ -16,7 +16,8 @@ pub fn outcome(x: &Exchange) -> String {
         (Some(r), _) => {
             let media = r.media_type().unwrap_or_else(|| "no content type".into());
             let detail = ScimError::parse(&r.body).and_then(|e| e.detail).map(|d| format!(": {}", clip(&d, 160))).unwrap_or_default();
-            format!("{} {}{}", r.status, media, detail)
+            let cut = if r.body_truncated { " (body larger than the size cap; only its start was read)" } else { "" };
+            format!("{} {}{}{}", r.status, media, detail, cut)
         }
         (None, Some(f)) => format!("no response: {} ({})", f.message, f.code),
         (None, None) => "no response".into(),
@@ -43,6 +44,10 @@ pub fn unexpected(x: &Exchange, expected: &str) -> Verdict {
         let to = r.header("location").unwrap_or("(no Location header)");
         return Verdict::fail(expected, outcome(x), evidence, Cause::new("url/redirects").detail(format!("It redirects to {to}.")));
     }
+    // A 502/503/504 page from a gateway is HTML too, but says the service behind it failed.
+    if r.status >= 500 {
+        return Verdict::fail(expected, outcome(x), evidence, Cause::new("scim/server-error"));
+    }
     if r.looks_like_html() {
         return Verdict::fail(
             expected,
@@ -55,7 +60,8 @@ pub fn unexpected(x: &Exchange, expected: &str) -> Verdict {
         401 => Verdict::fail(expected, outcome(x), evidence, cause_for_401(x)),
         403 => Verdict::fail(expected, outcome(x), evidence, cause_for_403(x)),
         429 => Verdict::fail(expected, outcome(x), evidence, Cause::new("scim/rate-limited")),
-        s if s >= 500 => Verdict::fail(expected, outcome(x), evidence, Cause::new("scim/server-error")),
+        // Content negotiation refused (RFC 9110 §15.5.7, §15.5.16): the media type, not the error body.
+        406 | 415 => Verdict::fail(expected, outcome(x), evidence, Cause::new("scim/content-type")),
         s => {
             let scim_type = ScimError::parse(&r.body).and_then(|e| e.scim_type);
             Verdict::fail(expected, outcome(x), evidence, Cause::new(diagnosis_for_error(s, scim_type.as_deref())))

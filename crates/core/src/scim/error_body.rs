@@ -52,7 +52,8 @@ pub fn diagnosis_for_error(http_status: u16, scim_type: Option<&str>) -> &'stati
         (_, Some(t)) if t == "invalidfilter" => "scim/filter-unsupported",
         (_, Some(t)) if t == "uniqueness" => "scim/uniqueness-not-enforced",
         (_, Some(t)) if t == "notarget" || t == "invalidpath" => "scim/patch-no-target",
-        (_, Some(t)) if t == "invalidvalue" || t == "invalidsyntax" || t == "mutability" => "scim/unknown-attribute-rejected",
+        (_, Some(t)) if t == "invalidvalue" || t == "invalidsyntax" => "scim/unknown-attribute-rejected",
+        (_, Some(t)) if t == "mutability" => "scim/schema-mismatch",
         (_, Some(t)) if t == "toomany" => "scim/pagination",
         (_, Some(t)) if t == "invalidvers" => "scim/content-type",
         (401, _) => "auth/token-rejected",
@@ -61,5 +62,44 @@ pub fn diagnosis_for_error(http_status: u16, scim_type: Option<&str>) -> &'stati
         (429, _) => "scim/rate-limited",
         (s, _) if s >= 500 => "scim/server-error",
         _ => "scim/error-shape",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_scim_type_maps_to_a_catalogued_diagnosis() {
+        let cases = [
+            (400, Some("invalidFilter"), "scim/filter-unsupported"),
+            (409, Some("uniqueness"), "scim/uniqueness-not-enforced"),
+            (400, Some("noTarget"), "scim/patch-no-target"),
+            (400, Some("invalidPath"), "scim/patch-no-target"),
+            (400, Some("invalidValue"), "scim/unknown-attribute-rejected"),
+            (400, Some("invalidSyntax"), "scim/unknown-attribute-rejected"),
+            (400, Some("mutability"), "scim/schema-mismatch"),
+            (400, Some("tooMany"), "scim/pagination"),
+            (400, Some("invalidVers"), "scim/content-type"),
+            (401, None, "auth/token-rejected"),
+            (403, Some("sensitive"), "auth/insufficient-scope"),
+            (404, None, "scim/not-found-status"),
+            (429, None, "scim/rate-limited"),
+            (503, None, "scim/server-error"),
+            (418, None, "scim/error-shape"),
+        ];
+        for (status, scim_type, code) in cases {
+            assert_eq!(diagnosis_for_error(status, scim_type), code, "{status} {scim_type:?}");
+            assert!(crate::diagnosis::find(code).is_some(), "{code} not catalogued");
+        }
+    }
+
+    #[test]
+    fn error_problems_name_each_rule() {
+        let e = ScimError::parse(r#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"404","detail":"x"}"#).unwrap();
+        assert!(e.problems(404).is_empty());
+        let e = ScimError::parse(r#"{"status":404}"#).unwrap();
+        assert_eq!(e.problems(404).len(), 2);
+        assert!(ScimError::parse("<html>").is_none());
     }
 }
