@@ -6,8 +6,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(build-essential pkg-config libssl-dev python3-venv curl dbus gnome-keyring libsecret-tools)
+# Federation tests: openssl + xmlsec1 sign SAML fixtures; Node.js runs the real OIDC provider.
+APT_PACKAGES+=(openssl xmlsec1)
+command -v node >/dev/null 2>&1 || APT_PACKAGES+=(nodejs npm)
 if [ -n "${PREFLIGHT_APP:-1}" ] && [ "${PREFLIGHT_APP:-1}" != 0 ]; then
-  APT_PACKAGES+=(libwebkit2gtk-4.1-dev librsvg2-dev libayatana-appindicator3-dev xvfb webkit2gtk-driver)
+  # The desktop app (Tauri 2 on WebKitGTK), and for its tests: Xvfb, the WebKit WebDriver,
+  # xwininfo (x11-utils) for the start-up benchmark.
+  APT_PACKAGES+=(libwebkit2gtk-4.1-dev librsvg2-dev libayatana-appindicator3-dev xvfb webkit2gtk-driver x11-utils)
 fi
 
 missing=()
@@ -19,7 +24,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 if ! command -v cargo >/dev/null 2>&1; then
@@ -29,3 +34,8 @@ fi
 rustup component list --installed 2>/dev/null | grep -q clippy || rustup component add clippy rustfmt >/dev/null 2>&1 || true
 
 bash tests/real-servers/install.sh
+
+if [ "${PREFLIGHT_APP:-1}" != 0 ] && [ ! -d ui/node_modules ]; then
+  echo "setup: installing the UI's npm packages" >&2
+  (cd ui && npm ci --no-audit --no-fund --loglevel=error)
+fi

@@ -7,6 +7,8 @@
 #   scim2-cli     - the command-line front end of scim2-tester (`scim2 test`);
 #                   it also brings httpx2, the HTTP engine scim2-tester needs
 #                   to reach a server over the network.
+#   junitparser   - a JUnit XML reader, to prove preflight's JUnit report is
+#                   read with the right counts by a real consumer.
 #
 # Versions are pinned, transitive dependencies included. Idempotent: when the
 # venv already holds every pinned version, nothing is downloaded.
@@ -20,12 +22,25 @@ repo="$(cd "$here/../.." && pwd)"
 VENV="${VENV:-$repo/.venv-real}"
 PYTHON="${PYTHON:-python3}"
 
+# The real OpenID Provider for crates/cli/tests/federation_oidc.rs: oidc-provider from npm,
+# pinned by tests/real-servers/oidc-provider/package-lock.json. Skipped when already there.
+oidc_dir="$here/oidc-provider"
+if [ -f "$oidc_dir/node_modules/oidc-provider/package.json" ] \
+   && grep -q '"version": "9.13.3"' "$oidc_dir/node_modules/oidc-provider/package.json"; then
+  echo "install.sh: oidc-provider already installed" >&2
+elif command -v npm >/dev/null 2>&1; then
+  (cd "$oidc_dir" && npm ci --no-audit --no-fund --loglevel=error)
+else
+  echo "install.sh: npm not found; install Node.js 20+ to run the OIDC provider tests" >&2
+fi
+
 # Top-level packages first, then their dependencies, as observed to install
 # together on Python 3.11.
 PINS=(
   scim2-server==0.8.3
   scim2-tester==0.5.2
   scim2-cli==0.6.0
+  junitparser==3.2.0
   scim2-client==0.13.2
   scim2-models==0.12.3
   pydantic==2.14.4

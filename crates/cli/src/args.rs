@@ -4,8 +4,17 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+use crate::commands::bundle::BundleArgs;
+use crate::commands::oidc::OidcArgs;
+use crate::commands::profile::ProfileCommand;
+use crate::commands::saml::SamlArgs;
+
 #[derive(Parser, Debug)]
-#[command(name = "preflight", version, about = "Prove an IdP → SCIM/SSO setup works before you switch provisioning on.")]
+#[command(
+    name = "preflight",
+    version,
+    about = "Prove an IdP → SCIM/SSO setup works before you switch provisioning on."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -17,23 +26,54 @@ pub enum Command {
     Check(CheckArgs),
     /// List every check ID with its title.
     Checks,
-    /// Print the long explanation of a check ID or a diagnosis code.
+    /// Print the long explanation of a check ID or a diagnosis code — or explain an IdP error
+    /// (`AADSTS50011`, an Okta/OneLogin message, or a URL with `error=`/`error_description=`).
     Explain {
-        /// e.g. `scim/users-filter-eq` or `auth/token-rejected`
+        /// e.g. `scim/users-filter-eq`, `auth/token-rejected`, `AADSTS50105`
         id: String,
     },
+    /// Check an OpenID Connect / OAuth setup: discovery, issuer, JWKS, token, redirect URI.
+    Oidc(OidcArgs),
+    /// Check a SAML setup: IdP metadata, signing certificates, SP settings, a captured response.
+    Saml(SamlArgs),
     /// Start the built-in test SCIM server and run the checks against it.
     Demo(DemoArgs),
+    /// Write a redacted escalation package (zip) from a JSON report, for a support ticket.
+    Bundle(BundleArgs),
+    /// Remove test objects left behind by `check --write` runs that did not finish (from the journal).
+    Cleanup(crate::commands::cleanup::CleanupArgs),
+    /// Read-only tenant inventory, streamed page by page: totals, duplicates, data problems.
+    Scan(crate::commands::scan::ScanArgs),
+    /// Saved targets: settings in a file, secrets in the OS keyring.
+    Profile {
+        #[command(subcommand)]
+        command: ProfileCommand,
+    },
 }
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
     /// SCIM base URL, e.g. https://scim.example.com/scim/v2
-    #[arg(long)]
-    pub url: String,
+    #[arg(long, required_unless_present = "profile")]
+    pub url: Option<String>,
+    /// A saved profile (`preflight profile add`): its URL, IdP and keyring credential.
+    #[arg(long, conflicts_with_all = ["url", "token_url", "no_token"])]
+    pub profile: Option<String>,
     /// The IdP whose client you are setting up (its connection test is emulated).
     #[arg(long, default_value = "generic")]
     pub idp: String,
+    /// Write mode: create, change and delete `preflight-test-…` objects (journalled before each
+    /// create and removed at the end; `preflight cleanup` removes leftovers after a crash).
+    #[arg(long)]
+    pub write: bool,
+    /// IdP dialect to replay in write mode (repeatable): entra-default, entra-aadoptscim062020,
+    /// okta-patch, okta-oin, onelogin, generic-rfc7644. Default: the --idp's default dialect.
+    #[arg(long = "dialect")]
+    pub dialect: Vec<String>,
+    /// JSON file with the write-mode test user's attributes (userName, givenName, familyName,
+    /// displayName, email, externalId); a userName must start with `preflight-test-`.
+    #[arg(long, requires = "write")]
+    pub user_file: Option<PathBuf>,
     #[command(flatten)]
     pub output: OutputArgs,
     /// Read the bearer token from standard input (one trailing newline is removed).
@@ -80,6 +120,9 @@ pub struct OutputArgs {
     /// Run only these check IDs (repeatable).
     #[arg(long = "only")]
     pub only: Vec<String>,
+    /// Also write every HTTP exchange of the run (redacted) to this file as HAR 1.2.
+    #[arg(long, value_name = "FILE")]
+    pub har: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -104,4 +147,7 @@ pub struct DemoArgs {
 pub enum Format {
     Human,
     Json,
+    Junit,
+    Markdown,
+    Html,
 }

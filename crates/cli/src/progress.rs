@@ -12,8 +12,18 @@ pub fn sink() -> EventSink {
             RunEvent::CheckStarted { id, index, total } if tty => {
                 let _ = write!(err, "\r\x1b[2K[{}/{total}] {id} …", index + 1);
             }
-            RunEvent::CheckFinished { result, index, total } if !tty => {
-                let _ = writeln!(err, "[{}/{total}] {:<7} {}", index + 1, result.status.as_str(), result.id);
+            RunEvent::CheckFinished {
+                result,
+                index,
+                total,
+            } if !tty => {
+                let _ = writeln!(
+                    err,
+                    "[{}/{total}] {:<7} {}",
+                    index + 1,
+                    result.status.as_str(),
+                    result.id
+                );
             }
             RunEvent::Done { .. } if tty => {
                 let _ = write!(err, "\r\x1b[2K");

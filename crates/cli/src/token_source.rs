@@ -23,7 +23,9 @@ pub fn bearer_token(from_stdin: bool) -> Result<Secret, String> {
     }
     match std::env::var(TOKEN_ENV) {
         Ok(v) if !v.is_empty() => Ok(Secret::new(v)),
-        Ok(_) => Err(format!("{TOKEN_ENV} is set but empty; put the SCIM token in it or use --token-stdin")),
+        Ok(_) => Err(format!(
+            "{TOKEN_ENV} is set but empty; put the SCIM token in it or use --token-stdin"
+        )),
         Err(_) => Err(format!(
             "no token: pipe it with --token-stdin or set {TOKEN_ENV} (use --no-token to check without one)"
         )),
@@ -33,14 +35,19 @@ pub fn bearer_token(from_stdin: bool) -> Result<Secret, String> {
 pub fn client_secret() -> Result<Secret, String> {
     match std::env::var(CLIENT_SECRET_ENV) {
         Ok(v) if !v.is_empty() => Ok(Secret::new(v)),
-        _ => Err(format!("--token-url needs the client secret in {CLIENT_SECRET_ENV}")),
+        _ => Err(format!(
+            "--token-url needs the client secret in {CLIENT_SECRET_ENV}"
+        )),
     }
 }
 
 /// `echo token |` adds one newline that is not part of the token; anything more is kept so
 /// the token lint can report it.
 fn strip_one_newline(raw: &str) -> String {
-    raw.strip_suffix("\r\n").or_else(|| raw.strip_suffix('\n')).unwrap_or(raw).to_string()
+    raw.strip_suffix("\r\n")
+        .or_else(|| raw.strip_suffix('\n'))
+        .unwrap_or(raw)
+        .to_string()
 }
 
 #[cfg(test)]

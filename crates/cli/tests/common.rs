@@ -22,10 +22,24 @@ pub async fn run(url: &str, credential: Credential, idp: Idp) -> Report {
 
 pub async fn run_with(url: &str, credential: Credential, idp: Idp, timeout: Duration) -> Report {
     let target = Target::new(url, credential, idp).expect("valid URL");
-    let net = NetConfig { total_timeout: timeout, connect_timeout: Duration::from_secs(2), ..NetConfig::default() };
-    let probe = Probe::new(Arc::new(LiveTransport::new(&net).expect("client")), target, Redactor::new());
+    let net = NetConfig {
+        total_timeout: timeout,
+        connect_timeout: Duration::from_secs(2),
+        ..NetConfig::default()
+    };
+    let probe = Probe::new(
+        Arc::new(LiveTransport::new(&net).expect("client")),
+        target,
+        Redactor::new(),
+    );
     let events: EventSink = Arc::new(|_| {});
-    engine::run(&checks::read_only(), &probe, &RunOptions::default(), &events).await
+    engine::run(
+        &checks::read_only(),
+        &probe,
+        &RunOptions::default(),
+        &events,
+    )
+    .await
 }
 
 /// A readable list of the non-passing checks, for assertion messages.
@@ -40,7 +54,11 @@ pub fn problems(report: &Report) -> String {
                 c.status.as_str(),
                 c.id,
                 c.diagnosis.as_ref().map(|d| d.code.as_str()).unwrap_or(""),
-                c.finding.as_ref().map(|f| f.actual.as_str()).or(c.note.as_deref()).unwrap_or("")
+                c.finding
+                    .as_ref()
+                    .map(|f| f.actual.as_str())
+                    .or(c.note.as_deref())
+                    .unwrap_or("")
             )
         })
         .collect::<Vec<_>>()

@@ -25,7 +25,9 @@ fn repo() -> PathBuf {
 }
 
 fn start(token: &str) -> Option<Server> {
-    let venv = std::env::var("PREFLIGHT_REAL_VENV").map(PathBuf::from).unwrap_or_else(|_| repo().join(".venv-real"));
+    let venv = std::env::var("PREFLIGHT_REAL_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| repo().join(".venv-real"));
     if !venv.join("bin/scim2-server").exists() {
         assert!(
             std::env::var("PREFLIGHT_REQUIRE_REAL_SERVERS").is_err(),
@@ -35,7 +37,11 @@ fn start(token: &str) -> Option<Server> {
         eprintln!("skipping: scim2-server not installed (run tests/real-servers/install.sh)");
         return None;
     }
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let out = Command::new("bash")
         .arg(repo().join("tests/real-servers/start-scim2-server.sh"))
         .arg(port.to_string())
@@ -45,13 +51,22 @@ fn start(token: &str) -> Option<Server> {
         .output()
         .expect("start script runs");
     assert!(out.status.success(), "scim2-server did not start");
-    let pid: u32 = String::from_utf8_lossy(&out.stdout).trim().parse().expect("start script prints the PID");
-    Some(Server { pid, base_url: format!("http://127.0.0.1:{port}/v2"), root_url: format!("http://127.0.0.1:{port}") })
+    let pid: u32 = String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .parse()
+        .expect("start script prints the PID");
+    Some(Server {
+        pid,
+        base_url: format!("http://127.0.0.1:{port}/v2"),
+        root_url: format!("http://127.0.0.1:{port}"),
+    })
 }
 
 fn preflight(url: &str, token: &str, format: &str) -> Output {
     Command::new(env!("CARGO_BIN_EXE_preflight"))
-        .args(["check", "--url", url, "--idp", "generic", "--format", format])
+        .args([
+            "check", "--url", url, "--idp", "generic", "--format", format,
+        ])
         .env("PREFLIGHT_TOKEN", token)
         .env("NO_COLOR", "1")
         .output()
@@ -59,11 +74,21 @@ fn preflight(url: &str, token: &str, format: &str) -> Output {
 }
 
 fn report(out: &Output) -> serde_json::Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    })
 }
 
 fn diagnoses(r: &serde_json::Value) -> Vec<String> {
-    r["diagnoses"].as_array().unwrap().iter().map(|d| d.as_str().unwrap().to_string()).collect()
+    r["diagnoses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d.as_str().unwrap().to_string())
+        .collect()
 }
 
 fn failures(r: &serde_json::Value) -> Vec<String> {
@@ -72,7 +97,12 @@ fn failures(r: &serde_json::Value) -> Vec<String> {
         .unwrap()
         .iter()
         .filter(|c| c["status"] == "fail")
-        .map(|c| format!("{} {} {}", c["id"], c["diagnosis"]["code"], c["finding"]["actual"]))
+        .map(|c| {
+            format!(
+                "{} {} {}",
+                c["id"], c["diagnosis"]["code"], c["finding"]["actual"]
+            )
+        })
         .collect()
 }
 
@@ -85,26 +115,54 @@ fn preflight_against_scim2_server() {
     // The right token: nothing fails, exit 0.
     let ok = preflight(&server.base_url, &canary, "json");
     let r = report(&ok);
-    assert_eq!(failures(&r), Vec::<String>::new(), "checks failed against scim2-server");
-    assert_eq!(ok.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&ok.stderr));
+    assert_eq!(
+        failures(&r),
+        Vec::<String>::new(),
+        "checks failed against scim2-server"
+    );
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
     assert_eq!(r["summary"]["blocked"], 0);
 
     // The canary token appears in no output: JSON report, progress, human report.
     let human = preflight(&server.base_url, &canary, "human");
-    for (name, bytes) in [("json stdout", &ok.stdout), ("json stderr", &ok.stderr), ("human stdout", &human.stdout), ("human stderr", &human.stderr)] {
-        assert!(!String::from_utf8_lossy(bytes).contains(&canary), "the token leaked into {name}");
+    for (name, bytes) in [
+        ("json stdout", &ok.stdout),
+        ("json stderr", &ok.stderr),
+        ("human stdout", &human.stdout),
+        ("human stderr", &human.stderr),
+    ] {
+        assert!(
+            !String::from_utf8_lossy(bytes).contains(&canary),
+            "the token leaked into {name}"
+        );
     }
-    assert!(String::from_utf8_lossy(&ok.stdout).contains("Bearer ***"), "the redacted Authorization header is shown");
+    assert!(
+        String::from_utf8_lossy(&ok.stdout).contains("Bearer ***"),
+        "the redacted Authorization header is shown"
+    );
 
     // A wrong token: named as rejected, exit 1.
     let wrong = preflight(&server.base_url, "wrong-token-value", "json");
     let r = report(&wrong);
-    assert!(diagnoses(&r).contains(&"auth/token-rejected".to_string()), "{:?}", diagnoses(&r));
+    assert!(
+        diagnoses(&r).contains(&"auth/token-rejected".to_string()),
+        "{:?}",
+        diagnoses(&r)
+    );
     assert_eq!(wrong.status.code(), Some(1));
 
     // The base URL without /v2: this server also answers at its root, but its own
     // meta.location names /v2 as the SCIM root — Preflight says so.
     let short = preflight(&server.root_url, &canary, "json");
     let r = report(&short);
-    assert!(diagnoses(&r).contains(&"url/missing-version-segment".to_string()), "{:?}", diagnoses(&r));
+    assert!(
+        diagnoses(&r).contains(&"url/missing-version-segment".to_string()),
+        "{:?}",
+        diagnoses(&r)
+    );
 }

@@ -25,11 +25,27 @@ pub struct ExchangeSummary {
 #[derive(Clone, Debug, Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum RunEvent {
-    Started { run_id: String, checks: Vec<CheckHeader> },
-    CheckStarted { id: String, index: usize, total: usize },
-    Exchange { exchange: ExchangeSummary },
-    CheckFinished { result: Box<CheckResult>, index: usize, total: usize },
-    Done { cancelled: bool, summary: crate::report::Summary },
+    Started {
+        run_id: String,
+        checks: Vec<CheckHeader>,
+    },
+    CheckStarted {
+        id: String,
+        index: usize,
+        total: usize,
+    },
+    Exchange {
+        exchange: ExchangeSummary,
+    },
+    CheckFinished {
+        result: Box<CheckResult>,
+        index: usize,
+        total: usize,
+    },
+    Done {
+        cancelled: bool,
+        summary: crate::report::Summary,
+    },
 }
 
 /// Where events go. Must be cheap and must not block.

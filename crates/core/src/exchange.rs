@@ -23,6 +23,9 @@ pub struct Exchange {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure: Option<NetFailure>,
     pub ms: u64,
+    /// When the request was sent (RFC 3339, UTC, milliseconds); absent in older reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -59,7 +62,9 @@ pub struct NetFailure {
 
 impl RecordedResponse {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(&name.to_ascii_lowercase()).map(String::as_str)
+        self.headers
+            .get(&name.to_ascii_lowercase())
+            .map(String::as_str)
     }
 
     /// The body parsed as JSON, if it is JSON.
@@ -69,8 +74,13 @@ impl RecordedResponse {
 
     /// Media type without parameters, lower-case (`application/scim+json`).
     pub fn media_type(&self) -> Option<String> {
-        self.header("content-type")
-            .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+        self.header("content-type").map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
     }
 
     pub fn is_success(&self) -> bool {
@@ -84,7 +94,12 @@ impl RecordedResponse {
     /// Looks like an HTML page (login screens, SPA shells, gateway error pages).
     pub fn looks_like_html(&self) -> bool {
         let media = self.media_type().unwrap_or_default();
-        let head = self.body.trim_start().get(..64).unwrap_or(self.body.trim_start()).to_ascii_lowercase();
+        let head = self
+            .body
+            .trim_start()
+            .get(..64)
+            .unwrap_or(self.body.trim_start())
+            .to_ascii_lowercase();
         media.contains("html") || head.starts_with("<!doctype html") || head.starts_with("<html")
     }
 }
@@ -108,25 +123,25 @@ impl Exchange {
     /// A copy fit for a report: bodies cut to [`REPORT_BODY_LIMIT`].
     pub fn for_report(&self) -> Exchange {
         let mut copy = self.clone();
-        if let Some(r) = copy.response.as_mut() {
-            if r.body.len() > REPORT_BODY_LIMIT {
-                let mut cut = REPORT_BODY_LIMIT;
-                while !r.body.is_char_boundary(cut) {
-                    cut -= 1;
-                }
-                r.body.truncate(cut);
-                r.body.push_str("… (truncated)");
+        if let Some(r) = copy.response.as_mut()
+            && r.body.len() > REPORT_BODY_LIMIT
+        {
+            let mut cut = REPORT_BODY_LIMIT;
+            while !r.body.is_char_boundary(cut) {
+                cut -= 1;
             }
+            r.body.truncate(cut);
+            r.body.push_str("… (truncated)");
         }
-        if let Some(body) = copy.request.body.as_mut() {
-            if body.len() > REPORT_BODY_LIMIT {
-                let mut cut = REPORT_BODY_LIMIT;
-                while !body.is_char_boundary(cut) {
-                    cut -= 1;
-                }
-                body.truncate(cut);
-                body.push_str("… (truncated)");
+        if let Some(body) = copy.request.body.as_mut()
+            && body.len() > REPORT_BODY_LIMIT
+        {
+            let mut cut = REPORT_BODY_LIMIT;
+            while !body.is_char_boundary(cut) {
+                cut -= 1;
             }
+            body.truncate(cut);
+            body.push_str("… (truncated)");
         }
         copy
     }

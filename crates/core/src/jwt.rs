@@ -20,11 +20,16 @@ impl UnverifiedJwt {
             return None;
         }
         let decode = |p: &str| -> Option<Value> {
-            let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(p.trim_end_matches('=')).ok()?;
+            let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(p.trim_end_matches('='))
+                .ok()?;
             let v: Value = serde_json::from_slice(&bytes).ok()?;
             v.is_object().then_some(v)
         };
-        Some(UnverifiedJwt { header: decode(h)?, claims: decode(c)? })
+        Some(UnverifiedJwt {
+            header: decode(h)?,
+            claims: decode(c)?,
+        })
     }
 
     pub fn exp(&self) -> Option<i64> {
@@ -37,7 +42,9 @@ impl UnverifiedJwt {
         for key in ["scope", "scp"] {
             match self.claims.get(key) {
                 Some(Value::String(s)) => out.extend(s.split_whitespace().map(str::to_string)),
-                Some(Value::Array(a)) => out.extend(a.iter().filter_map(Value::as_str).map(str::to_string)),
+                Some(Value::Array(a)) => {
+                    out.extend(a.iter().filter_map(Value::as_str).map(str::to_string))
+                }
                 _ => {}
             }
         }
@@ -49,7 +56,9 @@ impl UnverifiedJwt {
 
     /// Does the token say anything about its permissions at all?
     pub fn has_scope_claims(&self) -> bool {
-        ["scope", "scp", "roles"].iter().any(|k| self.claims.get(*k).is_some())
+        ["scope", "scp", "roles"]
+            .iter()
+            .any(|k| self.claims.get(*k).is_some())
     }
 
     pub fn claim_str(&self, name: &str) -> Option<&str> {
@@ -64,7 +73,11 @@ mod tests {
     #[test]
     fn decodes_claims_and_scopes() {
         let e = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
-        let token = format!("{}.{}.sig", e(r#"{"alg":"HS256"}"#), e(r#"{"exp":10,"scope":"scim.read scim.write","roles":["r"]}"#));
+        let token = format!(
+            "{}.{}.sig",
+            e(r#"{"alg":"HS256"}"#),
+            e(r#"{"exp":10,"scope":"scim.read scim.write","roles":["r"]}"#)
+        );
         let jwt = UnverifiedJwt::decode(&token).unwrap();
         assert_eq!(jwt.exp(), Some(10));
         assert_eq!(jwt.scopes(), vec!["scim.read", "scim.write", "r"]);

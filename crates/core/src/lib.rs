@@ -4,18 +4,24 @@
 //! records every [`Exchange`]; [`checks`] judge that evidence into verdicts with a
 //! [`diagnosis`] code; [`report`] renders one run model into every output format.
 
+pub mod bundle;
 pub mod check;
 pub mod checks;
 pub mod diagnosis;
+pub mod dialect;
 pub mod engine;
 pub mod event;
 pub mod exchange;
+pub mod federation;
 pub mod jwt;
 pub mod probe;
+pub mod profile;
+pub mod provision;
 pub mod redact;
 pub mod report;
 pub mod scim;
 pub mod secret;
+pub mod secrets;
 pub mod target;
 
 pub use check::{Check, CheckDoc, RunOptions, Status, Verdict};

@@ -77,6 +77,7 @@ impl Redactor {
             }
         }
         out = mask_jwts(&out);
+        out = mask_auth_schemes(&out);
         mask_named_fields(&out)
     }
 
@@ -110,7 +111,8 @@ impl Redactor {
 fn jwt_pattern() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"eyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*").expect("jwt regex")
+        Regex::new(r"eyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*")
+            .expect("jwt regex")
     })
 }
 
@@ -118,12 +120,26 @@ fn field_pattern() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         let names = SECRET_FIELDS.join("|");
-        // JSON `"name": "value"`, and `name=value` in query strings and form bodies.
+        // JSON `"name": "value"`, and `name=value` in query strings, form bodies and free text
+        // (error messages and log lines echoed by servers: `… password=hunter2 …`).
         Regex::new(&format!(
-            r#"(?i)("(?:{names})"\s*:\s*)"(?:[^"\\]|\\.)*"|([?&]|^)((?:{names})=)[^&\s"]*"#
+            r#"(?i)("(?:{names})"\s*:\s*)"(?:[^"\\]|\\.)*"|([?&;,\s]|^)((?:{names})=)[^&\s"]*"#
         ))
         .expect("field regex")
     })
+}
+
+/// `Bearer <token>` / `Basic <credentials>` in free text (an echoed header, a log line): the
+/// scheme is kept, the credential masked. Short words (`Bearer error=…`) are not credentials.
+fn mask_auth_schemes(input: &str) -> String {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r"(?i)\b(bearer|basic)(\s+)[A-Za-z0-9._~+/-]{16,}=*").expect("auth scheme regex")
+    });
+    re.replace_all(input, |caps: &regex::Captures<'_>| {
+        format!("{}{}{MASK}", &caps[1], &caps[2])
+    })
+    .into_owned()
 }
 
 fn mask_named_fields(input: &str) -> String {
@@ -147,12 +163,16 @@ fn mask_jwts(input: &str) -> String {
 }
 
 /// Claims safe to show: they identify the issuer and lifetime, not the bearer's power.
-const SAFE_CLAIMS: &[&str] = &["iss", "aud", "exp", "nbf", "iat", "tid", "ver", "scope", "scp", "roles", "azp", "appid"];
+const SAFE_CLAIMS: &[&str] = &[
+    "iss", "aud", "exp", "nbf", "iat", "tid", "ver", "scope", "scp", "roles", "azp", "appid",
+];
 
 fn summarise_jwt(token: &str) -> String {
     let mut parts = token.split('.');
     let decode = |p: Option<&str>| -> Option<serde_json::Value> {
-        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(p?.trim_end_matches('=')).ok()?;
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(p?.trim_end_matches('='))
+            .ok()?;
         serde_json::from_slice(&bytes).ok()
     };
     let header = decode(parts.next());
@@ -181,7 +201,11 @@ mod tests {
 
     fn jwt(claims: &str) -> String {
         let e = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
-        format!("{}.{}.c2lnbmF0dXJlLWJ5dGVz", e(r#"{"alg":"RS256","typ":"JWT"}"#), e(claims))
+        format!(
+            "{}.{}.c2lnbmF0dXJlLWJ5dGVz",
+            e(r#"{"alg":"RS256","typ":"JWT"}"#),
+            e(claims)
+        )
     }
 
     #[test]
@@ -197,17 +221,45 @@ mod tests {
         let r = Redactor::new();
         assert_eq!(r.header("Authorization", "Bearer abc.def"), "Bearer ***");
         assert_eq!(r.header("cookie", "sid=1"), "***");
-        assert_eq!(r.header("content-type", "application/scim+json"), "application/scim+json");
+        assert_eq!(
+            r.header("content-type", "application/scim+json"),
+            "application/scim+json"
+        );
     }
 
     #[test]
     fn named_fields_are_masked_in_json_query_and_form() {
         let r = Redactor::new();
-        assert_eq!(r.text(r#"{"password":"hunter2","userName":"a"}"#), r#"{"password":"***","userName":"a"}"#);
-        assert_eq!(r.url("https://h/cb?code=abc&state=1"), "https://h/cb?code=***&state=1");
+        assert_eq!(
+            r.text(r#"{"password":"hunter2","userName":"a"}"#),
+            r#"{"password":"***","userName":"a"}"#
+        );
+        assert_eq!(
+            r.url("https://h/cb?code=abc&state=1"),
+            "https://h/cb?code=***&state=1"
+        );
         assert_eq!(
             r.text("grant_type=client_credentials&client_secret=xyz&scope=a"),
             "grant_type=client_credentials&client_secret=***&scope=a"
+        );
+    }
+
+    #[test]
+    fn named_fields_are_masked_in_free_text() {
+        let r = Redactor::new();
+        assert_eq!(
+            r.text("login failed: user=a password=hunter2 retry"),
+            "login failed: user=a password=*** retry"
+        );
+        assert_eq!(r.text("a;client_secret=xyz"), "a;client_secret=***");
+        assert_eq!(r.text("userpassword=x"), "userpassword=x");
+        assert_eq!(
+            r.text("echo: bearer abcdefghijklmnop1234 end"),
+            "echo: bearer *** end"
+        );
+        assert_eq!(
+            r.text(r#"Bearer error="invalid_token""#),
+            r#"Bearer error="invalid_token""#
         );
     }
 

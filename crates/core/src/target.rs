@@ -56,7 +56,9 @@ impl FromStr for Idp {
             "okta" => Ok(Idp::Okta),
             "onelogin" => Ok(Idp::Onelogin),
             "generic" | "other" => Ok(Idp::Generic),
-            other => Err(format!("unknown IdP '{other}': use entra, okta, onelogin or generic")),
+            other => Err(format!(
+                "unknown IdP '{other}': use entra, okta, onelogin or generic"
+            )),
         }
     }
 }
@@ -99,14 +101,24 @@ pub struct Target {
     pub write: bool,
     /// Expiry the admin recorded for a non-JWT token (profiles), if any.
     pub token_expires_at: Option<OffsetDateTime>,
+    /// SSO settings for the `oidc/…`, `saml/…` and `sso/…` checks (`preflight oidc|saml`).
+    pub federation: Option<std::sync::Arc<crate::federation::FederationConfig>>,
+    /// Write mode: where the cleanup journal lives (`None` = no journal, as in fixture replay).
+    pub journal_dir: Option<std::path::PathBuf>,
+    /// Write mode: the admin's test-user attributes (`--user-file`), if given.
+    pub test_user: Option<crate::dialect::TestUser>,
 }
 
 /// Why a base URL cannot be used; each message names the fix.
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum TargetError {
-    #[error("'{0}' is not a valid URL: {1}. Give the full SCIM base URL, e.g. https://scim.example.com/scim/v2")]
+    #[error(
+        "'{0}' is not a valid URL: {1}. Give the full SCIM base URL, e.g. https://scim.example.com/scim/v2"
+    )]
     InvalidUrl(String, String),
-    #[error("'{0}' uses the scheme '{1}'; a SCIM base URL must start with https:// (or http:// for a local test server)")]
+    #[error(
+        "'{0}' uses the scheme '{1}'; a SCIM base URL must start with https:// (or http:// for a local test server)"
+    )]
     UnsupportedScheme(String, String),
     #[error("'{0}' has no host name")]
     MissingHost(String),
@@ -124,6 +136,9 @@ impl Target {
             vendor: None,
             write: false,
             token_expires_at: None,
+            federation: None,
+            journal_dir: None,
+            test_user: None,
         })
     }
 
@@ -145,7 +160,8 @@ pub fn join(base: &Url, path_and_query: &str) -> String {
 
 pub fn parse_base_url(raw: &str) -> Result<Url, TargetError> {
     let trimmed = raw.trim();
-    let url = Url::parse(trimmed).map_err(|e| TargetError::InvalidUrl(trimmed.into(), e.to_string()))?;
+    let url =
+        Url::parse(trimmed).map_err(|e| TargetError::InvalidUrl(trimmed.into(), e.to_string()))?;
     match url.scheme() {
         "https" | "http" => {}
         other => return Err(TargetError::UnsupportedScheme(trimmed.into(), other.into())),
@@ -173,8 +189,17 @@ mod tests {
 
     #[test]
     fn bad_urls_are_refused_with_a_fix() {
-        assert!(matches!(parse_base_url("scim.example.com"), Err(TargetError::InvalidUrl(..))));
-        assert!(matches!(parse_base_url("ftp://h/x"), Err(TargetError::UnsupportedScheme(..))));
-        assert!(matches!(parse_base_url("https://h/x#a"), Err(TargetError::Fragment(..))));
+        assert!(matches!(
+            parse_base_url("scim.example.com"),
+            Err(TargetError::InvalidUrl(..))
+        ));
+        assert!(matches!(
+            parse_base_url("ftp://h/x"),
+            Err(TargetError::UnsupportedScheme(..))
+        ));
+        assert!(matches!(
+            parse_base_url("https://h/x#a"),
+            Err(TargetError::Fragment(..))
+        ));
     }
 }

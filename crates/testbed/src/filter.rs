@@ -36,10 +36,10 @@ impl AttrPath {
         if parts.next().is_some() || !valid_attr_name(name) {
             return None;
         }
-        if let Some(sub) = sub {
-            if !valid_attr_name(sub) {
-                return None;
-            }
+        if let Some(sub) = sub
+            && !valid_attr_name(sub)
+        {
+            return None;
         }
         Some(AttrPath {
             urn,
@@ -474,10 +474,8 @@ fn literal(word: &str) -> Result<Value, FilterError> {
         .chars()
         .next()
         .is_some_and(|c| c == '-' || c.is_ascii_digit());
-    if starts_numeric {
-        if let Ok(v @ Value::Number(_)) = serde_json::from_str::<Value>(word) {
-            return Ok(v);
-        }
+    if starts_numeric && let Ok(v @ Value::Number(_)) = serde_json::from_str::<Value>(word) {
+        return Ok(v);
     }
     Err(FilterError(format!(
         "'{word}' is not a valid value (strings must be in double quotes)"
@@ -624,10 +622,10 @@ fn leaves<'a>(root: &'a Value, path: &AttrPath) -> Vec<&'a Value> {
             }
         }
         Value::Object(o) => {
-            if let Some(sub) = &path.sub {
-                if let Some(x) = get_ci(o, sub) {
-                    out.push(x);
-                }
+            if let Some(sub) = &path.sub
+                && let Some(x) = get_ci(o, sub)
+            {
+                out.push(x);
             }
         }
         other => {
@@ -700,10 +698,10 @@ fn leaf_eq(actual: &Value, expected: &Value, leaf: LeafInfo) -> bool {
 fn leaf_order(actual: &Value, expected: &Value, leaf: LeafInfo) -> Option<Ordering> {
     match (actual, expected) {
         (Value::String(a), Value::String(b)) => {
-            if leaf.date_time {
-                if let (Some(x), Some(y)) = (parse_instant(a), parse_instant(b)) {
-                    return Some(x.cmp(&y));
-                }
+            if leaf.date_time
+                && let (Some(x), Some(y)) = (parse_instant(a), parse_instant(b))
+            {
+                return Some(x.cmp(&y));
             }
             Some(fold(a, leaf).cmp(&fold(b, leaf)))
         }

@@ -105,10 +105,10 @@ pub fn verify(
     if now >= exp {
         return Err(JwtError::Expired);
     }
-    if let Some(nbf) = claims.get("nbf").and_then(Value::as_i64) {
-        if now < nbf {
-            return Err(JwtError::NotYetValid);
-        }
+    if let Some(nbf) = claims.get("nbf").and_then(Value::as_i64)
+        && now < nbf
+    {
+        return Err(JwtError::NotYetValid);
     }
     let aud_ok = match claims.get("aud") {
         Some(Value::String(a)) => a == audience,

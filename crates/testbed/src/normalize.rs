@@ -109,10 +109,10 @@ pub fn normalize_body(
             continue;
         }
         check_strict(Container::Core, def, opts)?;
-        if let Some(nv) = normalize_value(def, value, opts, def.name)? {
-            if def.mutability != Mutability::WriteOnly {
-                out.insert(def.name.to_string(), nv);
-            }
+        if let Some(nv) = normalize_value(def, value, opts, def.name)?
+            && def.mutability != Mutability::WriteOnly
+        {
+            out.insert(def.name.to_string(), nv);
         }
     }
     Ok(out)
@@ -147,10 +147,10 @@ pub fn normalize_value(
     }
     let mut out = Vec::new();
     for item in items {
-        if let Some(v) = normalize_single(def, item, opts, label)? {
-            if !out.contains(&v) {
-                out.push(v);
-            }
+        if let Some(v) = normalize_single(def, item, opts, label)?
+            && !out.contains(&v)
+        {
+            out.push(v);
         }
     }
     let primaries = out

@@ -421,14 +421,13 @@ fn apply_path(
             None => apply_whole(holder, def, op, value, &w),
         },
     };
-    if let Container::Extension(urn) = container {
-        if attrs
+    if let Container::Extension(urn) = container
+        && attrs
             .get(urn)
             .and_then(Value::as_object)
             .is_some_and(Map::is_empty)
-        {
-            attrs.remove(urn);
-        }
+    {
+        attrs.remove(urn);
     }
     result
 }
@@ -588,13 +587,13 @@ fn apply_filtered(
         )));
     }
     for term in filter.terms() {
-        if let Term::Compare(p, _, _) = term {
-            if p.sub.is_some() || def.find_sub(&p.name).is_none() {
-                return Err(ScimError::invalid_path(format!(
-                    "{} has no sub-attribute {}",
-                    def.name, p
-                )));
-            }
+        if let Term::Compare(p, _, _) = term
+            && (p.sub.is_some() || def.find_sub(&p.name).is_none())
+        {
+            return Err(ScimError::invalid_path(format!(
+                "{} has no sub-attribute {}",
+                def.name, p
+            )));
         }
     }
     let info = |p: &AttrPath| {
@@ -768,12 +767,11 @@ fn one_primary(items: &mut [Value], touched: &[usize]) {
         .find(|&i| items.get(i).and_then(|v| v.get("primary")) == Some(&Value::Bool(true)));
     let Some(winner) = winner else { return };
     for (i, item) in items.iter_mut().enumerate() {
-        if i != winner {
-            if let Some(obj) = item.as_object_mut() {
-                if obj.get("primary") == Some(&Value::Bool(true)) {
-                    obj.insert("primary".into(), Value::Bool(false));
-                }
-            }
+        if i != winner
+            && let Some(obj) = item.as_object_mut()
+            && obj.get("primary") == Some(&Value::Bool(true))
+        {
+            obj.insert("primary".into(), Value::Bool(false));
         }
     }
 }

@@ -89,6 +89,9 @@ pub enum Quirk {
     MembersPatchIgnored,
     /// Setting `active` to false is acknowledged but not stored.
     DeactivateIgnored,
+    /// Group PATCH `remove` of `members` with a `value` array (Entra's default shape) answers
+    /// 400 `invalidValue`; only a `members[value eq "…"]` path removes (as scim2-server does).
+    MembersRemoveByFilterOnly,
 }
 
 /// Every quirk name, for help output and error messages.
@@ -127,6 +130,7 @@ pub const QUIRK_NAMES: &[&str] = &[
     "delete-soft",
     "members-patch-ignored",
     "deactivate-ignored",
+    "members-remove-by-filter-only",
 ];
 
 impl Quirk {
@@ -168,6 +172,7 @@ impl Quirk {
             DeleteSoft => "delete-soft",
             MembersPatchIgnored => "members-patch-ignored",
             DeactivateIgnored => "deactivate-ignored",
+            MembersRemoveByFilterOnly => "members-remove-by-filter-only",
         }
     }
 
@@ -282,6 +287,7 @@ impl FromStr for Quirk {
             "delete-soft" => no_value(DeleteSoft),
             "members-patch-ignored" => no_value(MembersPatchIgnored),
             "deactivate-ignored" => no_value(DeactivateIgnored),
+            "members-remove-by-filter-only" => no_value(MembersRemoveByFilterOnly),
             "" => Err(QuirkParseError("empty quirk name".into())),
             other => Err(QuirkParseError(format!(
                 "unknown quirk '{other}' (known: {})",

@@ -90,7 +90,7 @@ fn rate_limited(state: &AppState, ctx: &Ctx) -> Option<ScimError> {
         })?;
     let seen = state.next_scim_request();
     let limited = match limit {
-        None => seen % 2 == 0,
+        None => seen.is_multiple_of(2),
         Some(n) => seen < u64::from(n),
     };
     if !limited {

@@ -626,3 +626,29 @@ async fn set_quirks_takes_effect_on_next_request() {
     tb.set_quirks(Quirks::none());
     assert_eq!(get_anon(&users_url(&tb)).await.status, 401);
 }
+
+#[tokio::test]
+async fn members_remove_by_filter_only() {
+    let tb = start_quirks("members-remove-by-filter-only").await;
+    let gurl = format!("{}/{}", groups_url(&tb), seed_group_id(0));
+    // Entra's default remove shape is refused with 400 invalidValue…
+    let r = patch(
+        &gurl,
+        json!([{"op": "Remove", "path": "members", "value": [{"value": seed_user_id(0)}]}]),
+    )
+    .await;
+    assert_eq!(r.status, 400);
+    assert_eq!(r.json()["scimType"], "invalidValue");
+    // …while the value-filter path removes the member.
+    let filter_path = format!("members[value eq \"{}\"]", seed_user_id(0));
+    let r = patch(&gurl, json!([{"op": "remove", "path": filter_path}])).await;
+    assert_eq!(r.status, 204);
+    let g = get(&gurl).await.json();
+    let ids: Vec<&str> = g["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["value"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, vec![seed_user_id(1)]);
+}

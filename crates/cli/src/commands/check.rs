@@ -9,14 +9,22 @@ use crate::exit;
 use crate::token_source;
 use preflight_core::check::RunOptions;
 use preflight_core::event::{EventSink, exchange_events};
-use tokio_util::sync::CancellationToken;
 use preflight_core::probe::{LiveTransport, NetConfig, Probe};
+use preflight_core::profile::ProfileStore;
 use preflight_core::redact::Redactor;
 use preflight_core::target::{Credential, Idp, Target, parse_base_url};
 use preflight_core::{checks, engine};
+use tokio_util::sync::CancellationToken;
 
 pub async fn run(args: CheckArgs) -> i32 {
-    let target = match build_target(&args) {
+    let target = match build_target(&args).and_then(|t| {
+        crate::commands::cleanup::write_settings(
+            t,
+            args.write,
+            &args.dialect,
+            args.user_file.as_deref(),
+        )
+    }) {
         Ok(t) => t,
         Err(message) => return exit::usage(message),
     };
@@ -25,6 +33,26 @@ pub async fn run(args: CheckArgs) -> i32 {
 }
 
 fn build_target(args: &CheckArgs) -> Result<Target, String> {
+    if let Some(id) = &args.profile {
+        // Contract order: --token-stdin, then PREFLIGHT_TOKEN, then the profile's keyring entry.
+        if args.token_stdin || std::env::var_os(token_source::TOKEN_ENV).is_some() {
+            let token = token_source::bearer_token(args.token_stdin)?;
+            let store = ProfileStore::open_default().map_err(|e| format!("--profile: {e}"))?;
+            let loaded = store.get(id).map_err(|e| format!("--profile: {e}"))?;
+            for warning in &loaded.warnings {
+                eprintln!("warning: {warning}");
+            }
+            return loaded
+                .value
+                .to_target_with(Credential::Bearer(token))
+                .map_err(|e| format!("--profile: {e}"));
+        }
+        return crate::commands::profile::target_from_profile(id);
+    }
+    let url = args
+        .url
+        .as_deref()
+        .ok_or("--url: give the SCIM base URL, or --profile NAME")?;
     let idp: Idp = args.idp.parse().map_err(|e| format!("--idp: {e}"))?;
     let credential = if args.no_token {
         Credential::None
@@ -39,7 +67,7 @@ fn build_target(args: &CheckArgs) -> Result<Target, String> {
     } else {
         Credential::Bearer(token_source::bearer_token(args.token_stdin)?)
     };
-    let mut target = Target::new(&args.url, credential, idp).map_err(|e| format!("--url: {e}"))?;
+    let mut target = Target::new(url, credential, idp).map_err(|e| format!("--url: {e}"))?;
     target.dialects = Vec::new();
     Ok(target)
 }
@@ -54,14 +82,24 @@ pub fn net_config(args: &NetArgs) -> NetConfig {
 }
 
 /// Shared by `check` and `demo`: run the plan, write the report, map the outcome to the exit code.
-pub async fn run_and_report(target: Target, net: &NetConfig, output: &OutputArgs, events: EventSink) -> i32 {
+pub async fn run_and_report(
+    target: Target,
+    net: &NetConfig,
+    output: &OutputArgs,
+    events: EventSink,
+) -> i32 {
     let transport = match LiveTransport::new(net) {
         Ok(t) => Arc::new(t),
         Err(e) => return exit::usage(e),
     };
-    let known: Vec<String> = checks::all().iter().map(|c| c.doc().id.to_string()).collect();
+    let known: Vec<String> = checks::all()
+        .iter()
+        .map(|c| c.doc().id.to_string())
+        .collect();
     if let Some(unknown) = output.only.iter().find(|id| !known.contains(id)) {
-        return exit::usage(format!("--only: unknown check '{unknown}'; run `preflight checks` for the list"));
+        return exit::usage(format!(
+            "--only: unknown check '{unknown}'; run `preflight checks` for the list"
+        ));
     }
     let cancel = CancellationToken::new();
     let probe = Probe::new(transport, target, Redactor::new())
@@ -74,9 +112,19 @@ pub async fn run_and_report(target: Target, net: &NetConfig, output: &OutputArgs
             cancel.cancel();
         }
     });
-    let options = RunOptions { only: output.only.clone(), ..RunOptions::default() };
-    let plan = checks::read_only();
+    let options = RunOptions {
+        only: output.only.clone(),
+        ..RunOptions::default()
+    };
+    let plan = if probe.target().write {
+        checks::write_plan()
+    } else {
+        checks::read_only()
+    };
     let report = engine::run(&plan, &probe, &options, &events).await;
+    if probe.target().write {
+        crate::commands::cleanup::after_write_run(&probe, &options.run_id).await;
+    }
     on_interrupt.abort();
     if let Err(message) = crate::render::emit(&report, output) {
         eprintln!("error: {message}");

@@ -1,9 +1,15 @@
 //! One module per subcommand.
 
+pub mod bundle;
 mod check;
+pub mod cleanup;
 mod demo;
 mod explain;
 mod list;
+pub mod oidc;
+pub mod profile;
+pub mod saml;
+pub mod scan;
 
 use crate::args::Command;
 
@@ -13,5 +19,11 @@ pub async fn dispatch(command: Command) -> i32 {
         Command::Checks => list::run(),
         Command::Explain { id } => explain::run(&id),
         Command::Demo(args) => demo::run(args).await,
+        Command::Oidc(args) => oidc::run(args).await,
+        Command::Saml(args) => saml::run(args).await,
+        Command::Bundle(args) => bundle::run(args),
+        Command::Profile { command } => profile::run(command),
+        Command::Cleanup(args) => cleanup::run(args).await,
+        Command::Scan(args) => scan::run(args).await,
     }
 }

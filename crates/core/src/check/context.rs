@@ -24,7 +24,12 @@ pub struct RunOptions {
 impl Default for RunOptions {
     fn default() -> Self {
         let seed = uuid::Uuid::new_v4().as_u128() as u64;
-        RunOptions { run_id: format!("{:08x}", seed as u32), seed, now: OffsetDateTime::now_utc(), only: Vec::new() }
+        RunOptions {
+            run_id: format!("{:08x}", seed as u32),
+            seed,
+            now: OffsetDateTime::now_utc(),
+            only: Vec::new(),
+        }
     }
 }
 
@@ -36,8 +41,18 @@ pub struct RunCtx<'a> {
 }
 
 impl<'a> RunCtx<'a> {
-    pub fn new(probe: &'a Probe, options: &'a RunOptions, statuses: &'a Mutex<HashMap<String, Status>>, salt: u64) -> RunCtx<'a> {
-        RunCtx { probe, options, statuses, rng: Mutex::new(options.seed ^ salt.wrapping_mul(0x9E37_79B9_7F4A_7C15)) }
+    pub fn new(
+        probe: &'a Probe,
+        options: &'a RunOptions,
+        statuses: &'a Mutex<HashMap<String, Status>>,
+        salt: u64,
+    ) -> RunCtx<'a> {
+        RunCtx {
+            probe,
+            options,
+            statuses,
+            rng: Mutex::new(options.seed ^ salt.wrapping_mul(0x9E37_79B9_7F4A_7C15)),
+        }
     }
 
     pub fn target(&self) -> &Target {
@@ -46,16 +61,24 @@ impl<'a> RunCtx<'a> {
 
     /// Status of a check that already ran in this run.
     pub fn status_of(&self, id: &str) -> Option<Status> {
-        self.statuses.lock().expect("statuses lock").get(id).copied()
+        self.statuses
+            .lock()
+            .expect("statuses lock")
+            .get(id)
+            .copied()
     }
 
     /// `Some(Blocked)` when a prerequisite check failed or was itself blocked — a later check
     /// cannot say anything true about an endpoint that could not be reached.
     pub fn blocked_by(&self, prerequisites: &[&str]) -> Option<Verdict> {
-        prerequisites.iter().find_map(|id| match self.status_of(id) {
-            Some(Status::Fail) | Some(Status::Blocked) => Some(Verdict::Blocked((*id).to_string())),
-            _ => None,
-        })
+        prerequisites
+            .iter()
+            .find_map(|id| match self.status_of(id) {
+                Some(Status::Fail) | Some(Status::Blocked) => {
+                    Some(Verdict::Blocked((*id).to_string()))
+                }
+                _ => None,
+            })
     }
 
     /// A random-looking but reproducible UUID (splitmix64 over the run seed).
@@ -65,7 +88,9 @@ impl<'a> RunCtx<'a> {
         let mut bytes = [0u8; 16];
         bytes[..8].copy_from_slice(&hi.to_be_bytes());
         bytes[8..].copy_from_slice(&lo.to_be_bytes());
-        uuid::Builder::from_random_bytes(bytes).into_uuid().to_string()
+        uuid::Builder::from_random_bytes(bytes)
+            .into_uuid()
+            .to_string()
     }
 
     fn next_u64(&self) -> u64 {

@@ -27,7 +27,11 @@ pub struct Cause {
 
 impl Cause {
     pub fn new(code: &str) -> Cause {
-        Cause { code: code.into(), detail: None, candidates: Vec::new() }
+        Cause {
+            code: code.into(),
+            detail: None,
+            candidates: Vec::new(),
+        }
     }
 
     pub fn detail(mut self, detail: impl Into<String>) -> Cause {
@@ -43,7 +47,10 @@ impl Cause {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Verdict {
-    Pass { evidence: Vec<String>, note: Option<String> },
+    Pass {
+        evidence: Vec<String>,
+        note: Option<String>,
+    },
     Fail(Finding),
     Warn(Finding),
     Skip(String),
@@ -53,19 +60,45 @@ pub enum Verdict {
 
 impl Verdict {
     pub fn pass(evidence: Vec<String>) -> Verdict {
-        Verdict::Pass { evidence, note: None }
+        Verdict::Pass {
+            evidence,
+            note: None,
+        }
     }
 
     pub fn pass_with_note(evidence: Vec<String>, note: impl Into<String>) -> Verdict {
-        Verdict::Pass { evidence, note: Some(note.into()) }
+        Verdict::Pass {
+            evidence,
+            note: Some(note.into()),
+        }
     }
 
-    pub fn fail(expected: impl Into<String>, actual: impl Into<String>, evidence: Vec<String>, cause: Cause) -> Verdict {
-        Verdict::Fail(Finding { expected: expected.into(), actual: actual.into(), evidence, diagnosis: cause })
+    pub fn fail(
+        expected: impl Into<String>,
+        actual: impl Into<String>,
+        evidence: Vec<String>,
+        cause: Cause,
+    ) -> Verdict {
+        Verdict::Fail(Finding {
+            expected: expected.into(),
+            actual: actual.into(),
+            evidence,
+            diagnosis: cause,
+        })
     }
 
-    pub fn warn(expected: impl Into<String>, actual: impl Into<String>, evidence: Vec<String>, cause: Cause) -> Verdict {
-        Verdict::Warn(Finding { expected: expected.into(), actual: actual.into(), evidence, diagnosis: cause })
+    pub fn warn(
+        expected: impl Into<String>,
+        actual: impl Into<String>,
+        evidence: Vec<String>,
+        cause: Cause,
+    ) -> Verdict {
+        Verdict::Warn(Finding {
+            expected: expected.into(),
+            actual: actual.into(),
+            evidence,
+            diagnosis: cause,
+        })
     }
 
     pub fn status(&self) -> Status {

@@ -5,8 +5,12 @@ pub mod auth;
 pub mod http;
 pub mod idp;
 pub(crate) mod judge;
+pub mod oidc;
+pub mod saml;
 pub mod scim;
+pub mod sso;
 pub mod url;
+pub mod write;
 
 use crate::check::Check;
 
@@ -25,7 +29,6 @@ pub fn read_only() -> Vec<&'static dyn Check> {
         &auth::UsersRequiresCredential,
         &auth::UsersRejectsWrongToken,
         &auth::UsersAcceptsToken,
-        &scim::ResponseContentType,
         &scim::UsersListShape,
         &scim::UsersFilterNoMatch,
         &scim::UsersFilterEq,
@@ -38,15 +41,66 @@ pub fn read_only() -> Vec<&'static dyn Check> {
         &idp::OktaTestApiCredentials,
         &idp::OktaImportUsers,
         &idp::OneloginTestConnection,
+        // Judges every JSON response above, so it runs after them.
+        &scim::ResponseContentType,
         &http::NoRedirect,
         &http::RateLimit,
         &http::ResponseTime,
     ]
 }
 
+/// The `preflight oidc` plan: discovery, issuer, JWKS, the client-credentials grant, the
+/// access token, clocks, and the redirect URI. Nothing is changed anywhere.
+pub fn oidc_plan() -> Vec<&'static dyn Check> {
+    vec![
+        &oidc::DiscoveryValid,
+        &oidc::IssuerExactMatch,
+        &oidc::JwksValid,
+        &auth::ClientCredentialsGrant,
+        &oidc::AccessTokenValid,
+        &oidc::ClockSkew,
+        &sso::RedirectUriExactMatch,
+    ]
+}
+
+/// The `preflight saml` plan: metadata and certificates, SP settings, then a captured response
+/// (its signature first: it also refuses unsafe or unreadable responses).
+pub fn saml_plan() -> Vec<&'static dyn Check> {
+    vec![
+        &saml::MetadataValid,
+        &saml::SigningCertValid,
+        &saml::PinnedThumbprint,
+        &saml::SpConfigValid,
+        &saml::ResponseSignature,
+        &saml::ResponseEntityIds,
+        &saml::ResponseDestination,
+        &saml::ResponseNameId,
+        &saml::ResponseAttributes,
+        &saml::ResponseConditions,
+    ]
+}
+
+/// The `preflight check --write` plan: the read-only plan, then the write checks (which
+/// create, change and delete `preflight-test-` objects, journalled for cleanup).
+pub fn write_plan() -> Vec<&'static dyn Check> {
+    let mut plan = read_only();
+    plan.extend(write::plan());
+    plan
+}
+
 /// Every check Preflight knows, for `preflight checks` and `preflight explain`.
 pub fn all() -> Vec<&'static dyn Check> {
-    read_only()
+    let mut all = read_only();
+    for check in oidc_plan()
+        .into_iter()
+        .chain(saml_plan())
+        .chain(write::plan())
+    {
+        if !all.iter().any(|c| c.doc().id == check.doc().id) {
+            all.push(check);
+        }
+    }
+    all
 }
 
 pub fn find(id: &str) -> Option<&'static dyn Check> {

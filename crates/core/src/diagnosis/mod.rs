@@ -27,7 +27,8 @@ struct CatalogueFile {
 pub fn all() -> &'static [Diagnosis] {
     static CATALOGUE: OnceLock<Vec<Diagnosis>> = OnceLock::new();
     CATALOGUE.get_or_init(|| {
-        let file: CatalogueFile = toml::from_str(include_str!("catalogue.toml")).expect("catalogue.toml is valid (tested)");
+        let file: CatalogueFile = toml::from_str(include_str!("catalogue.toml"))
+            .expect("catalogue.toml is valid (tested)");
         file.diagnosis
     })
 }
@@ -46,14 +47,21 @@ mod tests {
         let codes: BTreeSet<_> = all().iter().map(|d| d.code.as_str()).collect();
         assert_eq!(codes.len(), all().len(), "duplicate code in catalogue.toml");
         for d in all() {
-            assert!(!d.summary.is_empty() && !d.fix.is_empty() && !d.idp_impact.is_empty(), "{} incomplete", d.code);
+            assert!(
+                !d.summary.is_empty() && !d.fix.is_empty() && !d.idp_impact.is_empty(),
+                "{} incomplete",
+                d.code
+            );
         }
     }
 
     /// The catalogue must cover the public spec exactly: codes are a contract.
     #[test]
     fn catalogue_matches_the_public_spec() {
-        let spec_path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/spec/diagnoses.md");
+        let spec_path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../shared/spec/diagnoses.md"
+        );
         let Ok(spec) = std::fs::read_to_string(spec_path) else {
             eprintln!("shared/spec/diagnoses.md not beside the repo; skipping");
             return;
@@ -65,6 +73,9 @@ mod tests {
             .collect();
         let ours: BTreeSet<String> = all().iter().map(|d| d.code.clone()).collect();
         let missing: Vec<_> = spec_codes.difference(&ours).collect();
-        assert!(missing.is_empty(), "codes in the spec but not in catalogue.toml: {missing:?}");
+        assert!(
+            missing.is_empty(),
+            "codes in the spec but not in catalogue.toml: {missing:?}"
+        );
     }
 }

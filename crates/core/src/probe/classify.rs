@@ -10,34 +10,81 @@ use super::transport::TransportError;
 pub fn classify(err: &reqwest::Error, url: &str) -> TransportError {
     let chain = describe_chain(err);
     let lower = chain.to_ascii_lowercase();
-    let host = url::Url::parse(url).ok().and_then(|u| u.host_str().map(str::to_string)).unwrap_or_default();
+    let host = url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string))
+        .unwrap_or_default();
 
-    let (code, message) = if lower.contains("expired") && (lower.contains("certificate") || lower.contains("cert")) {
-        ("tls/expired-certificate", format!("the TLS certificate of {host} is expired or not yet valid"))
-    } else if lower.contains("notvalidforname") || lower.contains("not valid for name") || lower.contains("hostname mismatch") {
-        ("tls/hostname-mismatch", format!("the TLS certificate presented by {host} is issued for another name"))
-    } else if lower.contains("unknownissuer")
-        || lower.contains("unknown issuer")
-        || lower.contains("invalidcertificate")
-        || lower.contains("invalid peer certificate")
-        || lower.contains("self-signed")
-        || lower.contains("self signed")
-    {
-        ("tls/untrusted-certificate", format!("the TLS certificate chain of {host} does not verify against the trusted roots"))
-    } else if err.is_timeout() || lower.contains("timed out") || lower.contains("deadline") {
-        ("net/timeout", format!("{host} did not answer within the time limit"))
-    } else if lower.contains("dns error") || lower.contains("failed to lookup") || lower.contains("name or service not known") || lower.contains("no such host") {
-        ("net/dns-failure", format!("the host name {host} does not resolve"))
-    } else if lower.contains("connection refused") {
-        ("net/connection-refused", format!("nothing accepts connections at {host}"))
-    } else if lower.contains("handshake") || lower.contains("tls") || lower.contains("protocol version") || lower.contains("alert") {
-        ("tls/untrusted-certificate", format!("the TLS handshake with {host} failed"))
-    } else if proxy_configured() && err.is_connect() {
-        ("net/proxy-required", format!("could not connect to {host}; a proxy is configured in the environment"))
-    } else {
-        ("net/connection-refused", format!("could not connect to {host}"))
-    };
-    TransportError { code, message: format!("{message} ({})", first_line(&chain)) }
+    let (code, message) =
+        if lower.contains("expired") && (lower.contains("certificate") || lower.contains("cert")) {
+            (
+                "tls/expired-certificate",
+                format!("the TLS certificate of {host} is expired or not yet valid"),
+            )
+        } else if lower.contains("notvalidforname")
+            || lower.contains("not valid for name")
+            || lower.contains("hostname mismatch")
+        {
+            (
+                "tls/hostname-mismatch",
+                format!("the TLS certificate presented by {host} is issued for another name"),
+            )
+        } else if lower.contains("unknownissuer")
+            || lower.contains("unknown issuer")
+            || lower.contains("invalidcertificate")
+            || lower.contains("invalid peer certificate")
+            || lower.contains("self-signed")
+            || lower.contains("self signed")
+        {
+            (
+                "tls/untrusted-certificate",
+                format!(
+                    "the TLS certificate chain of {host} does not verify against the trusted roots"
+                ),
+            )
+        } else if err.is_timeout() || lower.contains("timed out") || lower.contains("deadline") {
+            (
+                "net/timeout",
+                format!("{host} did not answer within the time limit"),
+            )
+        } else if lower.contains("dns error")
+            || lower.contains("failed to lookup")
+            || lower.contains("name or service not known")
+            || lower.contains("no such host")
+        {
+            (
+                "net/dns-failure",
+                format!("the host name {host} does not resolve"),
+            )
+        } else if lower.contains("connection refused") {
+            (
+                "net/connection-refused",
+                format!("nothing accepts connections at {host}"),
+            )
+        } else if lower.contains("handshake")
+            || lower.contains("tls")
+            || lower.contains("protocol version")
+            || lower.contains("alert")
+        {
+            (
+                "tls/untrusted-certificate",
+                format!("the TLS handshake with {host} failed"),
+            )
+        } else if proxy_configured() && err.is_connect() {
+            (
+                "net/proxy-required",
+                format!("could not connect to {host}; a proxy is configured in the environment"),
+            )
+        } else {
+            (
+                "net/connection-refused",
+                format!("could not connect to {host}"),
+            )
+        };
+    TransportError {
+        code,
+        message: format!("{message} ({})", first_line(&chain)),
+    }
 }
 
 fn describe_chain(err: &reqwest::Error) -> String {
@@ -63,7 +110,14 @@ fn first_line(chain: &str) -> String {
 }
 
 fn proxy_configured() -> bool {
-    ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"]
-        .iter()
-        .any(|k| std::env::var(k).is_ok_and(|v| !v.is_empty()))
+    [
+        "HTTPS_PROXY",
+        "https_proxy",
+        "HTTP_PROXY",
+        "http_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+    ]
+    .iter()
+    .any(|k| std::env::var(k).is_ok_and(|v| !v.is_empty()))
 }

@@ -61,7 +61,10 @@ impl LiveTransport {
             .tls_backend_preconfigured(tls)
             .build()
             .map_err(|e| NetConfigError::Tls(e.to_string()))?;
-        Ok(LiveTransport { client, body_cap: config.body_cap })
+        Ok(LiveTransport {
+            client,
+            body_cap: config.body_cap,
+        })
     }
 }
 
@@ -72,8 +75,9 @@ fn tls_config(config: &NetConfig) -> Result<rustls::ClientConfig, NetConfigError
         Some(path) => read_ca_file(path)?,
         None => Vec::new(),
     };
-    let verifier = rustls_platform_verifier::Verifier::new_with_extra_roots(extra, provider.clone())
-        .map_err(|e| NetConfigError::Tls(e.to_string()))?;
+    let verifier =
+        rustls_platform_verifier::Verifier::new_with_extra_roots(extra, provider.clone())
+            .map_err(|e| NetConfigError::Tls(e.to_string()))?;
     let mut tls = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| NetConfigError::Tls(e.to_string()))?
@@ -84,9 +88,12 @@ fn tls_config(config: &NetConfig) -> Result<rustls::ClientConfig, NetConfigError
     Ok(tls)
 }
 
-fn read_ca_file(path: &PathBuf) -> Result<Vec<rustls_pki_types::CertificateDer<'static>>, NetConfigError> {
+fn read_ca_file(
+    path: &PathBuf,
+) -> Result<Vec<rustls_pki_types::CertificateDer<'static>>, NetConfigError> {
     use rustls_pki_types::pem::PemObject;
-    let bytes = std::fs::read(path).map_err(|e| NetConfigError::CaFileUnreadable(path.clone(), e.to_string()))?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| NetConfigError::CaFileUnreadable(path.clone(), e.to_string()))?;
     let certs: Vec<_> = rustls_pki_types::CertificateDer::pem_slice_iter(&bytes)
         .collect::<Result<_, _>>()
         .map_err(|e| NetConfigError::CaFileUnreadable(path.clone(), e.to_string()))?;
@@ -99,10 +106,11 @@ fn read_ca_file(path: &PathBuf) -> Result<Vec<rustls_pki_types::CertificateDer<'
 #[async_trait]
 impl Transport for LiveTransport {
     async fn send(&self, request: &Outgoing) -> Result<Incoming, TransportError> {
-        let method = reqwest::Method::from_bytes(request.method.as_bytes()).map_err(|e| TransportError {
-            code: "net/connection-refused",
-            message: format!("invalid method: {e}"),
-        })?;
+        let method =
+            reqwest::Method::from_bytes(request.method.as_bytes()).map_err(|e| TransportError {
+                code: "net/connection-refused",
+                message: format!("invalid method: {e}"),
+            })?;
         let mut builder = self.client.request(method, &request.url);
         for (name, value) in &request.headers {
             builder = builder.header(name, value);
@@ -110,12 +118,20 @@ impl Transport for LiveTransport {
         if let Some(body) = &request.body {
             builder = builder.body(body.clone());
         }
-        let mut response = builder.send().await.map_err(|e| classify(&e, &request.url))?;
+        let mut response = builder
+            .send()
+            .await
+            .map_err(|e| classify(&e, &request.url))?;
         let status = response.status().as_u16();
         let headers = response
             .headers()
             .iter()
-            .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
             .collect();
         let mut body = Vec::new();
         let mut truncated = false;
@@ -134,6 +150,11 @@ impl Transport for LiveTransport {
                 Err(e) => return Err(classify(&e, &request.url)),
             }
         }
-        Ok(Incoming { status, headers, body, truncated })
+        Ok(Incoming {
+            status,
+            headers,
+            body,
+            truncated,
+        })
     }
 }

@@ -133,7 +133,12 @@ impl Probe {
         if let Some(value) = auth_value {
             headers.push(("authorization".into(), value));
         }
-        let outgoing = Outgoing { method: req.method.clone(), url, headers, body: req.body.clone() };
+        let outgoing = Outgoing {
+            method: req.method.clone(),
+            url,
+            headers,
+            body: req.body.clone(),
+        };
         let first = self.transmit(&outgoing, req.purpose.clone()).await;
         match retry_after(&first) {
             Some(wait) if self.wait_on_429 && !self.is_cancelled() => {
@@ -141,7 +146,10 @@ impl Probe {
                     _ = tokio::time::sleep(wait) => {}
                     _ = self.cancel.cancelled() => return first,
                 }
-                let purpose = Some(format!("{} (retry after 429)", req.purpose.as_deref().unwrap_or("request")));
+                let purpose = Some(format!(
+                    "{} (retry after 429)",
+                    req.purpose.as_deref().unwrap_or("request")
+                ));
                 self.transmit(&outgoing, purpose).await
             }
             _ => first,
@@ -154,7 +162,9 @@ impl Probe {
             Credential::None => Ok(None),
             Credential::Bearer(token) => Ok(Some(format!("Bearer {}", token.expose()))),
             Credential::ClientCredentials { .. } => match self.token_outcome().await {
-                TokenOutcome::Issued { token, .. } => Ok(Some(format!("Bearer {}", token.expose()))),
+                TokenOutcome::Issued { token, .. } => {
+                    Ok(Some(format!("Bearer {}", token.expose())))
+                }
                 TokenOutcome::Failed { message, .. } => Err(NetFailure {
                     code: "auth/client-credentials-failed".into(),
                     message: format!("not sent: no access token ({message})"),
@@ -175,10 +185,18 @@ impl Probe {
 
     /// Send and record; also hand back the raw body for the one caller that must read a
     /// credential out of it (the token grant). The recorded exchange is redacted as always.
-    async fn transmit_keeping_body(&self, outgoing: &Outgoing, purpose: Option<String>) -> (Exchange, Option<Vec<u8>>) {
+    async fn transmit_keeping_body(
+        &self,
+        outgoing: &Outgoing,
+        purpose: Option<String>,
+    ) -> (Exchange, Option<Vec<u8>>) {
         let started = Instant::now();
+        let started_at = Some(now_rfc3339());
         let result = if self.is_cancelled() {
-            Err(TransportError { code: "net/timeout", message: "cancelled before sending".into() })
+            Err(TransportError {
+                code: "net/timeout",
+                message: "cancelled before sending".into(),
+            })
         } else {
             tokio::select! {
                 r = self.transport.send(outgoing) => r,
@@ -192,15 +210,46 @@ impl Probe {
                 let raw = incoming.body.clone();
                 (Some(self.redact_response(incoming)), None, Some(raw))
             }
-            Err(e) => (None, Some(NetFailure { code: e.code.into(), message: self.redactor.text(&e.message) }), None),
+            Err(e) => (
+                None,
+                Some(NetFailure {
+                    code: e.code.into(),
+                    message: self.redactor.text(&e.message),
+                }),
+                None,
+            ),
         };
-        (self.record(Exchange { id: String::new(), purpose, request, response, failure, ms }), raw)
+        (
+            self.record(Exchange {
+                id: String::new(),
+                purpose,
+                request,
+                response,
+                failure,
+                ms,
+                started_at,
+            }),
+            raw,
+        )
     }
 
     fn record_unsent(&self, req: &Req, url: &str, failure: NetFailure) -> Exchange {
-        let outgoing = Outgoing { method: req.method.clone(), url: url.into(), headers: req.headers.clone(), body: req.body.clone() };
+        let outgoing = Outgoing {
+            method: req.method.clone(),
+            url: url.into(),
+            headers: req.headers.clone(),
+            body: req.body.clone(),
+        };
         let request = self.redact_request(&outgoing);
-        self.record(Exchange { id: String::new(), purpose: req.purpose.clone(), request, response: None, failure: Some(failure), ms: 0 })
+        self.record(Exchange {
+            id: String::new(),
+            purpose: req.purpose.clone(),
+            request,
+            response: None,
+            failure: Some(failure),
+            ms: 0,
+            started_at: Some(now_rfc3339()),
+        })
     }
 
     fn record(&self, mut exchange: Exchange) -> Exchange {
@@ -219,8 +268,15 @@ impl Probe {
         RecordedRequest {
             method: o.method.clone(),
             url: self.redactor.url(&o.url),
-            headers: o.headers.iter().map(|(k, v)| (k.to_ascii_lowercase(), self.redactor.header(k, v))).collect(),
-            body: o.body.as_ref().map(|b| self.redactor.text(&String::from_utf8_lossy(b))),
+            headers: o
+                .headers
+                .iter()
+                .map(|(k, v)| (k.to_ascii_lowercase(), self.redactor.header(k, v)))
+                .collect(),
+            body: o
+                .body
+                .as_ref()
+                .map(|b| self.redactor.text(&String::from_utf8_lossy(b))),
         }
     }
 
@@ -248,6 +304,14 @@ impl Probe {
 }
 
 /// How long to wait before the single retry of a 429, if the server allows a retry at all.
+/// The send time recorded on an exchange (RFC 3339, UTC, milliseconds — HAR needs it).
+fn now_rfc3339() -> String {
+    let now = time::OffsetDateTime::now_utc();
+    let now = now.replace_millisecond(now.millisecond()).unwrap_or(now);
+    now.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
 fn retry_after(exchange: &Exchange) -> Option<Duration> {
     let response = exchange.response.as_ref()?;
     if response.status != 429 {

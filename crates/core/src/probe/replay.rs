@@ -59,7 +59,12 @@ pub struct ReplayTransport {
 
 impl ReplayTransport {
     /// `target_auth` is the full `Authorization` value the run's credential produces.
-    pub fn new(base_url: &str, target_auth: Option<String>, interactions: Vec<Interaction>, fallback: Option<RecordedReply>) -> Self {
+    pub fn new(
+        base_url: &str,
+        target_auth: Option<String>,
+        interactions: Vec<Interaction>,
+        fallback: Option<RecordedReply>,
+    ) -> Self {
         ReplayTransport {
             base_url: base_url.trim_end_matches('/').to_string(),
             target_auth,
@@ -73,7 +78,11 @@ impl ReplayTransport {
     }
 
     fn auth_kind(&self, request: &Outgoing) -> &'static str {
-        let sent = request.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("authorization")).map(|(_, v)| v);
+        let sent = request
+            .headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("authorization"))
+            .map(|(_, v)| v);
         match (sent, &self.target_auth) {
             (None, _) => "none",
             (Some(v), Some(t)) if v == t => "target",
@@ -82,7 +91,10 @@ impl ReplayTransport {
     }
 
     fn find(&self, request: &Outgoing) -> Option<&Interaction> {
-        let relative = request.url.strip_prefix(&self.base_url).unwrap_or(&request.url);
+        let relative = request
+            .url
+            .strip_prefix(&self.base_url)
+            .unwrap_or(&request.url);
         let auth = self.auth_kind(request);
         self.interactions.iter().find(|i| {
             (i.method == "*" || i.method.eq_ignore_ascii_case(&request.method))
@@ -106,12 +118,21 @@ impl Transport for ReplayTransport {
     async fn send(&self, request: &Outgoing) -> Result<Incoming, TransportError> {
         let interaction = self.find(request);
         if let Some(err) = interaction.and_then(|i| i.error.as_ref()) {
-            return Err(TransportError { code: static_code(&err.code), message: err.message.clone() });
+            return Err(TransportError {
+                code: static_code(&err.code),
+                message: err.message.clone(),
+            });
         }
-        let reply = interaction.and_then(|i| i.response.as_ref()).unwrap_or(&self.fallback);
+        let reply = interaction
+            .and_then(|i| i.response.as_ref())
+            .unwrap_or(&self.fallback);
         Ok(Incoming {
             status: reply.status,
-            headers: reply.headers.iter().map(|(k, v)| (k.to_ascii_lowercase(), v.clone())).collect(),
+            headers: reply
+                .headers
+                .iter()
+                .map(|(k, v)| (k.to_ascii_lowercase(), v.clone()))
+                .collect(),
             body: encode_body(&reply.body),
             truncated: false,
         })
@@ -129,7 +150,11 @@ fn static_code(code: &str) -> &'static str {
         "tls/hostname-mismatch",
         "tls/expired-certificate",
     ];
-    KNOWN.iter().find(|k| **k == code).copied().unwrap_or("net/connection-refused")
+    KNOWN
+        .iter()
+        .find(|k| **k == code)
+        .copied()
+        .unwrap_or("net/connection-refused")
 }
 
 /// `*` matches any run of characters (including none); everything else is literal.
@@ -163,7 +188,10 @@ mod tests {
 
     #[test]
     fn glob() {
-        assert!(glob_match("/Users?filter=*", "/Users?filter=userName%20eq%20%22x%22"));
+        assert!(glob_match(
+            "/Users?filter=*",
+            "/Users?filter=userName%20eq%20%22x%22"
+        ));
         assert!(glob_match("/Users/*", "/Users/abc"));
         assert!(!glob_match("/Users", "/Users?x"));
         assert!(glob_match("*Users*count=2*", "/Users?startIndex=1&count=2"));

@@ -56,7 +56,8 @@ impl Req {
     pub fn header(mut self, name: &str, value: Option<&str>) -> Req {
         self.headers.retain(|(k, _)| !k.eq_ignore_ascii_case(name));
         if let Some(v) = value {
-            self.headers.push((name.to_ascii_lowercase(), v.to_string()));
+            self.headers
+                .push((name.to_ascii_lowercase(), v.to_string()));
         }
         self
     }
@@ -71,8 +72,17 @@ impl Req {
         if self.method != "GET" {
             return None;
         }
-        let mut headers: Vec<String> = self.headers.iter().map(|(k, v)| format!("{k}:{v}")).collect();
+        let mut headers: Vec<String> = self
+            .headers
+            .iter()
+            .map(|(k, v)| format!("{k}:{v}"))
+            .collect();
         headers.sort();
-        Some(format!("{:?} {} {}", self.auth, self.path, headers.join("|")))
+        Some(format!(
+            "{:?} {} {}",
+            self.auth,
+            self.path,
+            headers.join("|")
+        ))
     }
 }

@@ -13,7 +13,11 @@ struct Style {
 
 impl Style {
     fn paint(&self, code: &str, text: &str) -> String {
-        if self.color { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() }
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
     }
 
     fn badge(&self, status: Status) -> String {
@@ -29,7 +33,15 @@ impl Style {
 
 /// Replace terminal control characters (ESC, BEL, CR …) in untrusted text.
 pub fn inert(text: &str) -> String {
-    text.chars().map(|c| if c.is_control() && c != '\n' && c != '\t' { '·' } else { c }).collect()
+    text.chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' && c != '\t' {
+                '·'
+            } else {
+                c
+            }
+        })
+        .collect()
 }
 
 pub fn render_human(report: &Report, color: bool) -> String {
@@ -43,11 +55,21 @@ pub fn render_human(report: &Report, color: bool) -> String {
         inert(&t.base_url),
         t.idp,
         t.auth,
-        if t.write { ", write mode" } else { ", read-only" }
+        if t.write {
+            ", write mode"
+        } else {
+            ", read-only"
+        }
     );
     let width = report.checks.iter().map(|c| c.id.len()).max().unwrap_or(20);
     for check in &report.checks {
-        let _ = writeln!(out, "  {}  {:width$}  {}", style.badge(check.status), check.id, check.title);
+        let _ = writeln!(
+            out,
+            "  {}  {:width$}  {}",
+            style.badge(check.status),
+            check.id,
+            check.title
+        );
         write_details(&mut out, check, report, &style);
     }
     let s = &report.summary;
@@ -64,7 +86,10 @@ pub fn render_human(report: &Report, color: bool) -> String {
     );
     if !report.diagnoses.is_empty() {
         let _ = writeln!(out, "Diagnoses: {}", report.diagnoses.join(", "));
-        let _ = writeln!(out, "Run `preflight explain <code>` for the long explanation of a diagnosis or check.");
+        let _ = writeln!(
+            out,
+            "Run `preflight explain <code>` for the long explanation of a diagnosis or check."
+        );
     }
     out
 }
@@ -75,10 +100,19 @@ fn write_details(out: &mut String, check: &CheckResult, report: &Report, style: 
         (Some(f), Some(d)) => {
             let _ = writeln!(out, "{pad}expected: {}", inert(&f.expected));
             let _ = writeln!(out, "{pad}actual:   {}", inert(&f.actual));
-            let _ = writeln!(out, "{pad}cause:    {} — {}", style.paint("1", &d.code), d.title);
+            let _ = writeln!(
+                out,
+                "{pad}cause:    {} — {}",
+                style.paint("1", &d.code),
+                d.title
+            );
             let _ = writeln!(out, "{pad}          {}", d.summary);
             if !d.candidates.is_empty() {
-                let _ = writeln!(out, "{pad}          could also be: {}", d.candidates.join(", "));
+                let _ = writeln!(
+                    out,
+                    "{pad}          could also be: {}",
+                    d.candidates.join(", ")
+                );
             }
             let _ = writeln!(out, "{pad}IdP:      {}", d.idp_impact);
             let _ = writeln!(out, "{pad}fix:      {}", d.fix);
@@ -92,10 +126,10 @@ fn write_details(out: &mut String, check: &CheckResult, report: &Report, style: 
             }
         }
         _ => {
-            if let Some(note) = &check.note {
-                if check.status != Status::Pass || !note.is_empty() {
-                    let _ = writeln!(out, "{pad}{}", style.paint("2", &inert(note)));
-                }
+            if let Some(note) = &check.note
+                && (check.status != Status::Pass || !note.is_empty())
+            {
+                let _ = writeln!(out, "{pad}{}", style.paint("2", &inert(note)));
             }
         }
     }

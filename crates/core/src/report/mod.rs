@@ -1,9 +1,17 @@
 //! The run model every output is rendered from (JSON per `shared/spec/cli.md`, human text,
 //! and later JUnit/Markdown/HTML/HAR). Built from verdicts plus the catalogue.
 
+pub(crate) mod har;
+mod html;
 mod human;
+mod junit;
+pub(crate) mod markdown;
 
+pub use har::{har, render_har};
+pub use html::render_html;
 pub use human::render_human;
+pub use junit::render_junit;
+pub use markdown::render_markdown;
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -108,18 +116,37 @@ impl CheckResult {
                     detail: f.diagnosis.detail.clone(),
                     candidates: f.diagnosis.candidates.clone(),
                 };
-                let finding = FindingView { expected: f.expected.clone(), actual: f.actual.clone(), evidence: f.evidence.clone() };
+                let finding = FindingView {
+                    expected: f.expected.clone(),
+                    actual: f.actual.clone(),
+                    evidence: f.evidence.clone(),
+                };
                 (Some(finding), Some(view), None, Vec::new())
             }
             Verdict::Skip(reason) => (None, None, Some(reason.clone()), Vec::new()),
             Verdict::Blocked(by) => (None, None, Some(format!("blocked by {by}")), Vec::new()),
         };
-        CheckResult { id: doc.id.into(), title: doc.title.into(), status: verdict.status(), duration_ms, finding, diagnosis, note, evidence }
+        CheckResult {
+            id: doc.id.into(),
+            title: doc.title.into(),
+            status: verdict.status(),
+            duration_ms,
+            finding,
+            diagnosis,
+            note,
+            evidence,
+        }
     }
 }
 
 impl Report {
-    pub fn new(target: &Target, started_at: OffsetDateTime, duration_ms: u64, checks: Vec<CheckResult>, exchanges: Vec<Exchange>) -> Report {
+    pub fn new(
+        target: &Target,
+        started_at: OffsetDateTime,
+        duration_ms: u64,
+        checks: Vec<CheckResult>,
+        exchanges: Vec<Exchange>,
+    ) -> Report {
         let mut summary = Summary::default();
         for c in &checks {
             match c.status {
@@ -130,12 +157,18 @@ impl Report {
                 Status::Blocked => summary.blocked += 1,
             }
         }
-        let mut diagnoses: Vec<String> = checks.iter().filter_map(|c| c.diagnosis.as_ref().map(|d| d.code.clone())).collect();
+        let mut diagnoses: Vec<String> = checks
+            .iter()
+            .filter_map(|c| c.diagnosis.as_ref().map(|d| d.code.clone()))
+            .collect();
         diagnoses.sort();
         diagnoses.dedup();
         Report {
             schema_version: SCHEMA_VERSION,
-            tool: Tool { name: "preflight".into(), version: env!("CARGO_PKG_VERSION").into() },
+            tool: Tool {
+                name: "preflight".into(),
+                version: env!("CARGO_PKG_VERSION").into(),
+            },
             target: TargetView {
                 base_url: target.base_url.to_string(),
                 idp: target.idp.as_str().into(),
@@ -169,7 +202,10 @@ impl Report {
         }
         let unreachable = self.checks.iter().any(|c| {
             c.status == Status::Fail
-                && c.diagnosis.as_ref().is_some_and(|d| d.code.starts_with("net/") || (d.code.starts_with("tls/") && d.code != "tls/plain-http"))
+                && c.diagnosis.as_ref().is_some_and(|d| {
+                    d.code.starts_with("net/")
+                        || (d.code.starts_with("tls/") && d.code != "tls/plain-http")
+                })
         });
         if unreachable {
             3

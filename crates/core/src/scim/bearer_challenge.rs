@@ -14,8 +14,13 @@ pub struct BearerChallenge {
 impl BearerChallenge {
     pub fn parse(header: &str) -> BearerChallenge {
         let header = header.trim();
-        let (scheme, params) = header.split_once(char::is_whitespace).unwrap_or((header, ""));
-        let mut challenge = BearerChallenge { scheme: scheme.to_string(), ..Default::default() };
+        let (scheme, params) = header
+            .split_once(char::is_whitespace)
+            .unwrap_or((header, ""));
+        let mut challenge = BearerChallenge {
+            scheme: scheme.to_string(),
+            ..Default::default()
+        };
         for (key, value) in split_params(params) {
             match key.to_ascii_lowercase().as_str() {
                 "error" => challenge.error = Some(value),
@@ -32,7 +37,10 @@ impl BearerChallenge {
     /// mentioning expiry; there is no dedicated error code).
     pub fn says_expired(&self) -> bool {
         self.error.as_deref() == Some("invalid_token")
-            && self.error_description.as_deref().is_some_and(|d| d.to_ascii_lowercase().contains("expire"))
+            && self
+                .error_description
+                .as_deref()
+                .is_some_and(|d| d.to_ascii_lowercase().contains("expire"))
     }
 }
 
@@ -44,7 +52,8 @@ fn split_params(input: &str) -> Vec<(String, String)> {
         while chars.peek().is_some_and(|c| *c == ',' || c.is_whitespace()) {
             chars.next();
         }
-        let key: String = std::iter::from_fn(|| chars.next_if(|c| *c != '=' && *c != ',')).collect();
+        let key: String =
+            std::iter::from_fn(|| chars.next_if(|c| *c != '=' && *c != ',')).collect();
         if key.trim().is_empty() {
             break;
         }
@@ -66,7 +75,10 @@ fn split_params(input: &str) -> Vec<(String, String)> {
                 }
             }
         } else {
-            value = std::iter::from_fn(|| chars.next_if(|c| *c != ',')).collect::<String>().trim().to_string();
+            value = std::iter::from_fn(|| chars.next_if(|c| *c != ','))
+                .collect::<String>()
+                .trim()
+                .to_string();
         }
         out.push((key.trim().to_string(), value));
     }
@@ -79,7 +91,9 @@ mod tests {
 
     #[test]
     fn parses_rfc6750_examples() {
-        let c = BearerChallenge::parse(r#"Bearer realm="example", error="invalid_token", error_description="The access token expired""#);
+        let c = BearerChallenge::parse(
+            r#"Bearer realm="example", error="invalid_token", error_description="The access token expired""#,
+        );
         assert_eq!(c.scheme, "Bearer");
         assert_eq!(c.realm.as_deref(), Some("example"));
         assert!(c.says_expired());

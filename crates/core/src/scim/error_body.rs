@@ -22,9 +22,17 @@ impl ScimError {
         Some(ScimError {
             has_error_schema: has_schema(&json, ERROR),
             status_is_string: status.is_some_and(Value::is_string),
-            status: status.map(|s| s.as_str().map(str::to_string).unwrap_or_else(|| s.to_string())),
-            scim_type: member(&json, "scimType").and_then(Value::as_str).map(str::to_string),
-            detail: member(&json, "detail").and_then(Value::as_str).map(str::to_string),
+            status: status.map(|s| {
+                s.as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| s.to_string())
+            }),
+            scim_type: member(&json, "scimType")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+            detail: member(&json, "detail")
+                .and_then(Value::as_str)
+                .map(str::to_string),
         })
     }
 
@@ -36,10 +44,12 @@ impl ScimError {
         }
         match (&self.status, self.status_is_string) {
             (None, _) => out.push("`status` is missing".into()),
-            (Some(s), false) => out.push(format!("`status` is a number ({s}), not the string \"{s}\"")),
-            (Some(s), true) if s != &http_status.to_string() => {
-                out.push(format!("`status` \"{s}\" differs from the HTTP status {http_status}"))
-            }
+            (Some(s), false) => out.push(format!(
+                "`status` is a number ({s}), not the string \"{s}\""
+            )),
+            (Some(s), true) if s != &http_status.to_string() => out.push(format!(
+                "`status` \"{s}\" differs from the HTTP status {http_status}"
+            )),
             _ => {}
         }
         out
@@ -52,7 +62,9 @@ pub fn diagnosis_for_error(http_status: u16, scim_type: Option<&str>) -> &'stati
         (_, Some(t)) if t == "invalidfilter" => "scim/filter-unsupported",
         (_, Some(t)) if t == "uniqueness" => "scim/uniqueness-not-enforced",
         (_, Some(t)) if t == "notarget" || t == "invalidpath" => "scim/patch-no-target",
-        (_, Some(t)) if t == "invalidvalue" || t == "invalidsyntax" => "scim/unknown-attribute-rejected",
+        (_, Some(t)) if t == "invalidvalue" || t == "invalidsyntax" => {
+            "scim/unknown-attribute-rejected"
+        }
         (_, Some(t)) if t == "mutability" => "scim/schema-mismatch",
         (_, Some(t)) if t == "toomany" => "scim/pagination",
         (_, Some(t)) if t == "invalidvers" => "scim/content-type",
@@ -77,7 +89,11 @@ mod tests {
             (400, Some("noTarget"), "scim/patch-no-target"),
             (400, Some("invalidPath"), "scim/patch-no-target"),
             (400, Some("invalidValue"), "scim/unknown-attribute-rejected"),
-            (400, Some("invalidSyntax"), "scim/unknown-attribute-rejected"),
+            (
+                400,
+                Some("invalidSyntax"),
+                "scim/unknown-attribute-rejected",
+            ),
             (400, Some("mutability"), "scim/schema-mismatch"),
             (400, Some("tooMany"), "scim/pagination"),
             (400, Some("invalidVers"), "scim/content-type"),
@@ -89,8 +105,15 @@ mod tests {
             (418, None, "scim/error-shape"),
         ];
         for (status, scim_type, code) in cases {
-            assert_eq!(diagnosis_for_error(status, scim_type), code, "{status} {scim_type:?}");
-            assert!(crate::diagnosis::find(code).is_some(), "{code} not catalogued");
+            assert_eq!(
+                diagnosis_for_error(status, scim_type),
+                code,
+                "{status} {scim_type:?}"
+            );
+            assert!(
+                crate::diagnosis::find(code).is_some(),
+                "{code} not catalogued"
+            );
         }
     }
 

@@ -37,14 +37,21 @@ const QUERY_VALUE: &AsciiSet = &CONTROLS
 
 /// `attr eq "value"`, the value quoted and escaped as a JSON string.
 pub fn eq_filter(attribute: &str, value: &str) -> String {
-    format!("{attribute} eq {}", serde_json::Value::String(value.to_string()))
+    format!(
+        "{attribute} eq {}",
+        serde_json::Value::String(value.to_string())
+    )
 }
 
 /// Percent-encode a query value; spaces become `%20`, or `+` when `plus_for_space` (Entra's
 /// client sends `+`).
 pub fn encode_query_value(value: &str, plus_for_space: bool) -> String {
     let encoded = utf8_percent_encode(value, QUERY_VALUE).to_string();
-    if plus_for_space { encoded.replace("%20", "+") } else { encoded }
+    if plus_for_space {
+        encoded.replace("%20", "+")
+    } else {
+        encoded
+    }
 }
 
 #[cfg(test)]
@@ -53,8 +60,17 @@ mod tests {
 
     #[test]
     fn quotes_and_backslashes_stay_inside_the_value() {
-        assert_eq!(eq_filter("userName", r#"a"b\c"#), r#"userName eq "a\"b\\c""#);
-        assert_eq!(encode_query_value(r#"userName eq "x""#, false), "userName%20eq%20%22x%22");
-        assert_eq!(encode_query_value(r#"userName eq "x""#, true), "userName+eq+%22x%22");
+        assert_eq!(
+            eq_filter("userName", r#"a"b\c"#),
+            r#"userName eq "a\"b\\c""#
+        );
+        assert_eq!(
+            encode_query_value(r#"userName eq "x""#, false),
+            "userName%20eq%20%22x%22"
+        );
+        assert_eq!(
+            encode_query_value(r#"userName eq "x""#, true),
+            "userName+eq+%22x%22"
+        );
     }
 }

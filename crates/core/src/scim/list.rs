@@ -22,29 +22,48 @@ pub fn list_shape(json: &Value) -> ListShape {
         return shape;
     }
     if !has_schema(json, LIST_RESPONSE) {
-        shape.problems.push(format!("`schemas` does not contain {LIST_RESPONSE}"));
+        shape
+            .problems
+            .push(format!("`schemas` does not contain {LIST_RESPONSE}"));
     }
     match member(json, "totalResults") {
         Some(v) if v.is_u64() => shape.total_results = v.as_u64(),
-        Some(v) => shape.problems.push(format!("`totalResults` is {v}, not a non-negative integer")),
+        Some(v) => shape
+            .problems
+            .push(format!("`totalResults` is {v}, not a non-negative integer")),
         None => shape.problems.push("`totalResults` is missing".into()),
     }
-    for (name, slot) in [("itemsPerPage", &mut shape.items_per_page), ("startIndex", &mut shape.start_index)] {
+    for (name, slot) in [
+        ("itemsPerPage", &mut shape.items_per_page),
+        ("startIndex", &mut shape.start_index),
+    ] {
         match member(json, name) {
             Some(v) if v.is_u64() => *slot = v.as_u64(),
-            Some(v) => shape.problems.push(format!("`{name}` is {v}, not an integer")),
+            Some(v) => shape
+                .problems
+                .push(format!("`{name}` is {v}, not an integer")),
             None => {}
         }
     }
     match json.get("Resources") {
         Some(Value::Array(items)) => shape.resources = items.clone(),
-        Some(other) => shape.problems.push(format!("`Resources` is not an array ({})", type_name(other))),
+        Some(other) => shape.problems.push(format!(
+            "`Resources` is not an array ({})",
+            type_name(other)
+        )),
         None => {
-            if let Some((k, Value::Array(items))) = json.as_object().and_then(|o| o.iter().find(|(k, _)| k.eq_ignore_ascii_case("resources"))) {
-                shape.problems.push(format!("the list is under `{k}`; IdPs read `Resources` (capital R)"));
+            if let Some((k, Value::Array(items))) = json
+                .as_object()
+                .and_then(|o| o.iter().find(|(k, _)| k.eq_ignore_ascii_case("resources")))
+            {
+                shape.problems.push(format!(
+                    "the list is under `{k}`; IdPs read `Resources` (capital R)"
+                ));
                 shape.resources = items.clone();
             } else if shape.total_results.unwrap_or(0) > 0 {
-                shape.problems.push("`Resources` is missing although `totalResults` > 0".into());
+                shape
+                    .problems
+                    .push("`Resources` is missing although `totalResults` > 0".into());
             }
         }
     }

@@ -126,14 +126,15 @@ fn user_attrs_json(ctx: &Ctx) -> Vec<Value> {
         .filter(|d| !strict(ctx) || STRICT_USER_ATTRS.contains(&d.name) || d.name == "groups")
         .map(|d| {
             let mut v = d.published();
-            if strict(ctx) && d.name == "name" {
-                if let Some(Value::Array(subs)) = v.get_mut("subAttributes") {
-                    subs.retain(|s| {
-                        s["name"]
-                            .as_str()
-                            .is_some_and(|n| STRICT_NAME_SUBS.contains(&n))
-                    });
-                }
+            if strict(ctx)
+                && d.name == "name"
+                && let Some(Value::Array(subs)) = v.get_mut("subAttributes")
+            {
+                subs.retain(|s| {
+                    s["name"]
+                        .as_str()
+                        .is_some_and(|n| STRICT_NAME_SUBS.contains(&n))
+                });
             }
             v
         })
@@ -156,14 +157,14 @@ fn mark_required(attrs: &mut [Value], path: &AttrPath) {
     match &path.sub {
         None => attr["required"] = json!(true),
         Some(sub) => {
-            if let Some(Value::Array(subs)) = attr.get_mut("subAttributes") {
-                if let Some(s) = subs.iter_mut().find(|s| {
+            if let Some(Value::Array(subs)) = attr.get_mut("subAttributes")
+                && let Some(s) = subs.iter_mut().find(|s| {
                     s["name"]
                         .as_str()
                         .is_some_and(|n| n.eq_ignore_ascii_case(sub))
-                }) {
-                    s["required"] = json!(true);
-                }
+                })
+            {
+                s["required"] = json!(true);
             }
         }
     }

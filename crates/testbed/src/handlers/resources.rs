@@ -396,6 +396,9 @@ pub fn patch(
 ) -> Result<Response<Body>, ScimError> {
     let projection = Projection::from_query(kind, req)?;
     let body = req.json_body()?;
+    if kind == Kind::Group && ctx.on(&Quirk::MembersRemoveByFilterOnly) {
+        reject_member_remove_with_value(&body)?;
+    }
     let mut store = state.store_mut();
     let Some(pos) = store.position(kind, id) else {
         return Err(ScimError::unknown_id(kind.name(), id));
@@ -446,4 +449,30 @@ pub fn delete(
         return Err(ScimError::unknown_id(kind.name(), id));
     }
     Ok(ctx.no_content())
+}
+
+/// `members-remove-by-filter-only`: refuse `remove` of `members` that carries a `value`
+/// (Entra's default), as scim2-server does; a value-filter path is the only way to remove.
+fn reject_member_remove_with_value(body: &Value) -> Result<(), ScimError> {
+    let ops = body
+        .get("Operations")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let offending = ops.iter().any(|op| {
+        op.get("op")
+            .and_then(Value::as_str)
+            .is_some_and(|o| o.eq_ignore_ascii_case("remove"))
+            && op
+                .get("path")
+                .and_then(Value::as_str)
+                .is_some_and(|p| p.trim().eq_ignore_ascii_case("members"))
+            && op.get("value").is_some_and(|v| !v.is_null())
+    });
+    if offending {
+        return Err(ScimError::invalid_value(
+            "a remove operation carries no value, a filter in the path selects what to remove",
+        ));
+    }
+    Ok(())
 }

@@ -32,6 +32,9 @@ pub async fn start_quirks(q: &str) -> Testbed {
 }
 
 pub fn client() -> reqwest::Client {
+    // In a workspace build, reqwest's features unify with preflight-core's
+    // `rustls-no-provider`, which needs a process-wide crypto provider for a plain Client.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .no_proxy()

@@ -20,7 +20,10 @@ static DOC: CheckDoc = CheckDoc {
     fix: "Check the Token Endpoint URL, Client ID and Client Secret (a secret's ID is not the secret; secrets \
           expire), and that the client is allowed the client-credentials grant and the requested scope.",
     references: &["RFC 6749 §4.4", "RFC 6749 §4.4.3", "RFC 6749 §2.3.1"],
-    diagnoses: &["auth/client-credentials-failed", "auth/refresh-token-expected"],
+    diagnoses: &[
+        "auth/client-credentials-failed",
+        "auth/refresh-token-expected",
+    ],
 };
 
 #[async_trait]
@@ -39,7 +42,14 @@ impl Check for ClientCredentialsGrant {
     async fn run(&self, ctx: &RunCtx<'_>) -> Verdict {
         match ctx.probe.token_outcome().await {
             TokenOutcome::NotApplicable => Verdict::Skip("not a client-credentials target".into()),
-            TokenOutcome::Issued { evidence, method, expires_in, refresh_token_returned, scope, .. } => {
+            TokenOutcome::Issued {
+                evidence,
+                method,
+                expires_in,
+                refresh_token_returned,
+                scope,
+                ..
+            } => {
                 let mut note = format!("access token issued ({method}");
                 if let Some(s) = expires_in {
                     note.push_str(&format!(", valid {s} s"));
@@ -49,16 +59,30 @@ impl Check for ClientCredentialsGrant {
                 }
                 note.push_str("). No refresh token is part of this grant: a new access token is fetched per run.");
                 if *refresh_token_returned {
-                    note.push_str(" The server also sent a refresh token, which clients must not rely on.");
+                    note.push_str(
+                        " The server also sent a refresh token, which clients must not rely on.",
+                    );
                 }
                 Verdict::pass_with_note(evidence.clone(), note)
             }
-            TokenOutcome::Failed { evidence, message, oauth_error } => {
+            TokenOutcome::Failed {
+                evidence,
+                message,
+                oauth_error,
+            } => {
                 let detail = match oauth_error.as_deref() {
-                    Some("invalid_client") => "The endpoint does not accept this client ID and secret (wrong, expired, or from another tenant).",
-                    Some("invalid_scope") => "The requested scope is not known to this authorization server; check the Scope field.",
-                    Some("unauthorized_client") => "This client is not allowed to use the client-credentials grant.",
-                    Some("unsupported_grant_type") => "This endpoint does not offer the client-credentials grant; check the Token Endpoint URL.",
+                    Some("invalid_client") => {
+                        "The endpoint does not accept this client ID and secret (wrong, expired, or from another tenant)."
+                    }
+                    Some("invalid_scope") => {
+                        "The requested scope is not known to this authorization server; check the Scope field."
+                    }
+                    Some("unauthorized_client") => {
+                        "This client is not allowed to use the client-credentials grant."
+                    }
+                    Some("unsupported_grant_type") => {
+                        "This endpoint does not offer the client-credentials grant; check the Token Endpoint URL."
+                    }
                     _ => "Check the Token Endpoint URL, Client ID and Client Secret.",
                 };
                 Verdict::fail(

@@ -26,12 +26,16 @@ static DOC: CheckDoc = CheckDoc {
 };
 
 fn expiry(ctx: &RunCtx<'_>) -> Option<(OffsetDateTime, &'static str)> {
-    if let Credential::Bearer(token) = &ctx.target().credential {
-        if let Some(exp) = UnverifiedJwt::decode(token.expose()).and_then(|j| j.exp()) {
-            return OffsetDateTime::from_unix_timestamp(exp).ok().map(|t| (t, "the token's `exp` claim"));
-        }
+    if let Credential::Bearer(token) = &ctx.target().credential
+        && let Some(exp) = UnverifiedJwt::decode(token.expose()).and_then(|j| j.exp())
+    {
+        return OffsetDateTime::from_unix_timestamp(exp)
+            .ok()
+            .map(|t| (t, "the token's `exp` claim"));
     }
-    ctx.target().token_expires_at.map(|t| (t, "the expiry date recorded in the profile"))
+    ctx.target()
+        .token_expires_at
+        .map(|t| (t, "the expiry date recorded in the profile"))
 }
 
 #[async_trait]
@@ -41,11 +45,18 @@ impl Check for TokenNotExpired {
     }
 
     async fn run(&self, ctx: &RunCtx<'_>) -> Verdict {
-        if matches!(ctx.target().credential, Credential::ClientCredentials { .. }) {
-            return Verdict::Skip("client-credentials tokens are fetched fresh for each run".into());
+        if matches!(
+            ctx.target().credential,
+            Credential::ClientCredentials { .. }
+        ) {
+            return Verdict::Skip(
+                "client-credentials tokens are fetched fresh for each run".into(),
+            );
         }
         let Some((expires, source)) = expiry(ctx) else {
-            return Verdict::Skip("the token carries no expiry and none is recorded in the profile".into());
+            return Verdict::Skip(
+                "the token carries no expiry and none is recorded in the profile".into(),
+            );
         };
         let left = expires - ctx.options.now;
         let when = expires.date().to_string();
@@ -60,7 +71,11 @@ impl Check for TokenNotExpired {
         }
         let days = left.whole_days();
         if left < Duration::days(30) {
-            let severity = if left < Duration::days(7) { "critical: " } else { "" };
+            let severity = if left < Duration::days(7) {
+                "critical: "
+            } else {
+                ""
+            };
             return Verdict::warn(
                 "at least 30 days of validity left",
                 format!("{severity}expires on {when}, in {days} days, according to {source}"),

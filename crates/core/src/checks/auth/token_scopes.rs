@@ -32,10 +32,15 @@ impl Check for TokenScopes {
             return Verdict::Skip("only bearer tokens are inspected before sending".into());
         };
         let Some(jwt) = UnverifiedJwt::decode(token.expose()) else {
-            return Verdict::Skip("the token is opaque (not a JWT); the server decides what it may do".into());
+            return Verdict::Skip(
+                "the token is opaque (not a JWT); the server decides what it may do".into(),
+            );
         };
         let scopes = jwt.scopes();
-        if !scopes.iter().any(|s| s.to_ascii_lowercase().starts_with("scim")) {
+        if !scopes
+            .iter()
+            .any(|s| s.to_ascii_lowercase().starts_with("scim"))
+        {
             return Verdict::Skip("the token does not use scim.* scope names".into());
         }
         let has = |name: &str| scopes.iter().any(|s| s.eq_ignore_ascii_case(name));
@@ -52,7 +57,8 @@ impl Check for TokenScopes {
         let finding = (
             "scopes scim.read and scim.write",
             format!("the token claims: {}", scopes.join(" ")),
-            Cause::new("auth/insufficient-scope").detail(format!("Missing: {}.", missing.join(", "))),
+            Cause::new("auth/insufficient-scope")
+                .detail(format!("Missing: {}.", missing.join(", "))),
         );
         // Reads still work without scim.write, so a read-only run only warns.
         if missing.contains(&"scim.read") || ctx.target().write {

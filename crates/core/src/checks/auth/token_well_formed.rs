@@ -18,18 +18,26 @@ static DOC: CheckDoc = CheckDoc {
     fix: "Copy the token again from the SCIM vendor's portal, paste it into a plain text field first, remove a \
           leading `Bearer ` and any spaces or quotes, then paste it into the IdP's token field.",
     references: &["RFC 6750 §2.1 (b64token syntax)"],
-    diagnoses: &["auth/token-missing", "auth/token-malformed", "auth/bearer-prefix-duplicated"],
+    diagnoses: &[
+        "auth/token-missing",
+        "auth/token-malformed",
+        "auth/bearer-prefix-duplicated",
+    ],
 };
 
 /// What is wrong with a credential string, if anything.
 fn lint(value: &str, label: &str) -> Option<(Cause, String)> {
     if value.trim().is_empty() {
-        return Some((Cause::new("auth/token-missing"), format!("the {label} is empty")));
+        return Some((
+            Cause::new("auth/token-missing"),
+            format!("the {label} is empty"),
+        ));
     }
     let lower = value.trim_start().to_ascii_lowercase();
     if lower.starts_with("bearer ") || lower.starts_with("bearer\t") {
         return Some((
-            Cause::new("auth/bearer-prefix-duplicated").detail("Remove `Bearer ` from the start of the value you paste."),
+            Cause::new("auth/bearer-prefix-duplicated")
+                .detail("Remove `Bearer ` from the start of the value you paste."),
             format!("the {label} starts with `Bearer `"),
         ));
     }
@@ -46,13 +54,19 @@ fn lint(value: &str, label: &str) -> Option<(Cause, String)> {
     if value.contains(['"', '\'', '“', '”', '‘', '’', '<', '>']) {
         problems.push("quote or bracket characters");
     }
-    if value.chars().any(|c| !c.is_ascii() || (c.is_ascii_control() && !c.is_ascii_whitespace())) {
+    if value
+        .chars()
+        .any(|c| !c.is_ascii() || (c.is_ascii_control() && !c.is_ascii_whitespace()))
+    {
         problems.push("non-ASCII or control characters");
     }
     if problems.is_empty() {
         return None;
     }
-    Some((Cause::new("auth/token-malformed").detail(format!("Found {}.", problems.join(", "))), format!("the {label} contains {}", problems.join(", "))))
+    Some((
+        Cause::new("auth/token-malformed").detail(format!("Found {}.", problems.join(", "))),
+        format!("the {label} contains {}", problems.join(", ")),
+    ))
 }
 
 #[async_trait]
@@ -88,9 +102,21 @@ mod tests {
     fn lint_names_each_copy_paste_mistake() {
         assert!(lint("scim_abcDEF123", "token").is_none());
         assert_eq!(lint("", "token").unwrap().0.code, "auth/token-missing");
-        assert_eq!(lint("Bearer abc", "token").unwrap().0.code, "auth/bearer-prefix-duplicated");
-        assert_eq!(lint("abc\n", "token").unwrap().0.code, "auth/token-malformed");
-        assert_eq!(lint("\"abc\"", "token").unwrap().0.code, "auth/token-malformed");
-        assert_eq!(lint("ab c", "token").unwrap().0.code, "auth/token-malformed");
+        assert_eq!(
+            lint("Bearer abc", "token").unwrap().0.code,
+            "auth/bearer-prefix-duplicated"
+        );
+        assert_eq!(
+            lint("abc\n", "token").unwrap().0.code,
+            "auth/token-malformed"
+        );
+        assert_eq!(
+            lint("\"abc\"", "token").unwrap().0.code,
+            "auth/token-malformed"
+        );
+        assert_eq!(
+            lint("ab c", "token").unwrap().0.code,
+            "auth/token-malformed"
+        );
     }
 }

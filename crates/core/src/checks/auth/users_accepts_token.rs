@@ -46,7 +46,11 @@ impl Check for UsersAcceptsToken {
         }
         let x = ctx
             .probe
-            .fetch(Req::get("/Users?startIndex=1&count=1").auth(AuthMode::Target).purpose("/Users with the real token"))
+            .fetch(
+                Req::get("/Users?startIndex=1&count=1")
+                    .auth(AuthMode::Target)
+                    .purpose("/Users with the real token"),
+            )
             .await;
         let expected = "200 with a ListResponse";
         match x.status() {

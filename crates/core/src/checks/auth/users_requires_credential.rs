@@ -32,16 +32,29 @@ impl Check for UsersRequiresCredential {
         }
         let x = ctx
             .probe
-            .fetch(Req::get("/Users?startIndex=1&count=1").auth(AuthMode::None).purpose("/Users without a token"))
+            .fetch(
+                Req::get("/Users?startIndex=1&count=1")
+                    .auth(AuthMode::None)
+                    .purpose("/Users without a token"),
+            )
             .await;
         let expected = "401 with a WWW-Authenticate header";
         let Some(r) = &x.response else {
             return crate::checks::judge::unexpected(&x, expected);
         };
+        if r.looks_like_html() {
+            return Verdict::pass_with_note(
+                vec![x.id.clone()],
+                format!("answered {} with a web page, not directory data", r.status),
+            );
+        }
         match r.status {
             200..=299 => Verdict::fail(
                 expected,
-                format!("{} — user data was returned without any credential", outcome(&x)),
+                format!(
+                    "{} — user data was returned without any credential",
+                    outcome(&x)
+                ),
                 vec![x.id.clone()],
                 Cause::new("auth/not-enforced"),
             ),
@@ -51,8 +64,13 @@ impl Check for UsersRequiresCredential {
                 vec![x.id.clone()],
                 Cause::new("auth/challenge-missing"),
             ),
-            401 | 403 => Verdict::pass_with_note(vec![x.id.clone()], format!("refused with {}", r.status)),
-            _ => Verdict::pass_with_note(vec![x.id.clone()], format!("refused with {} (401 is the expected status)", outcome(&x))),
+            401 | 403 => {
+                Verdict::pass_with_note(vec![x.id.clone()], format!("refused with {}", r.status))
+            }
+            _ => Verdict::pass_with_note(
+                vec![x.id.clone()],
+                format!("refused with {} (401 is the expected status)", outcome(&x)),
+            ),
         }
     }
 }

@@ -27,14 +27,28 @@ impl Check for NoRedirect {
 
     async fn run(&self, ctx: &RunCtx<'_>) -> Verdict {
         let all = ctx.probe.exchanges();
-        let redirected: Vec<_> = all.iter().filter(|x| x.response.as_ref().is_some_and(|r| r.is_redirect())).collect();
+        let redirected: Vec<_> = all
+            .iter()
+            .filter(|x| x.response.as_ref().is_some_and(|r| r.is_redirect()))
+            .collect();
         match redirected.first() {
-            None => Verdict::pass_with_note(vec![], format!("{} responses, none redirected", all.len())),
+            None => {
+                Verdict::pass_with_note(vec![], format!("{} responses, none redirected", all.len()))
+            }
             Some(first) => {
-                let to = first.response.as_ref().and_then(|r| r.header("location")).unwrap_or("(no Location)");
+                let to = first
+                    .response
+                    .as_ref()
+                    .and_then(|r| r.header("location"))
+                    .unwrap_or("(no Location)");
                 Verdict::fail(
                     "no 3xx responses",
-                    format!("{} of {} responses redirected; first: {} → {to}", redirected.len(), all.len(), first.summary()),
+                    format!(
+                        "{} of {} responses redirected; first: {} → {to}",
+                        redirected.len(),
+                        all.len(),
+                        first.summary()
+                    ),
                     redirected.iter().map(|x| x.id.clone()).collect(),
                     Cause::new("url/redirects"),
                 )

@@ -17,7 +17,10 @@ static DOC: CheckDoc = CheckDoc {
           Entra counts towards quarantine.",
     fix: "For the SCIM service provider: answer filters and lists quickly (index `userName`, `externalId`, group \
           `displayName`); read groups without members.",
-    references: &["https://developer.okta.com/docs/concepts/scim/faqs/", "https://learn.microsoft.com/en-us/answers/questions/1151866/azure-ad-scim-attempting-to-create-the-same-user-r"],
+    references: &[
+        "https://developer.okta.com/docs/concepts/scim/faqs/",
+        "https://learn.microsoft.com/en-us/answers/questions/1151866/azure-ad-scim-attempting-to-create-the-same-user-r",
+    ],
     diagnoses: &["net/timeout"],
 };
 
@@ -29,25 +32,45 @@ impl Check for ResponseTime {
 
     async fn run(&self, ctx: &RunCtx<'_>) -> Verdict {
         let all = ctx.probe.exchanges();
-        let timed_out: Vec<_> = all.iter().filter(|x| x.failure.as_ref().is_some_and(|f| f.code == "net/timeout")).collect();
+        let timed_out: Vec<_> = all
+            .iter()
+            .filter(|x| x.failure.as_ref().is_some_and(|f| f.code == "net/timeout"))
+            .collect();
         if let Some(first) = timed_out.first() {
             return Verdict::fail(
                 "every response within the time limit",
-                format!("{} requests timed out; first: {}", timed_out.len(), first.summary()),
+                format!(
+                    "{} requests timed out; first: {}",
+                    timed_out.len(),
+                    first.summary()
+                ),
                 timed_out.iter().map(|x| x.id.clone()).collect(),
                 Cause::new("net/timeout"),
             );
         }
-        let slow: Vec<_> = all.iter().filter(|x| x.response.is_some() && x.ms > SLOW_MS).collect();
-        let slowest = all.iter().filter(|x| x.response.is_some()).map(|x| x.ms).max().unwrap_or(0);
+        let slow: Vec<_> = all
+            .iter()
+            .filter(|x| x.response.is_some() && x.ms > SLOW_MS)
+            .collect();
+        let slowest = all
+            .iter()
+            .filter(|x| x.response.is_some())
+            .map(|x| x.ms)
+            .max()
+            .unwrap_or(0);
         if slow.is_empty() {
             return Verdict::pass_with_note(vec![], format!("slowest response {slowest} ms"));
         }
         Verdict::warn(
             format!("responses under {} s", SLOW_MS / 1000),
-            format!("{} responses over {} s; slowest {slowest} ms", slow.len(), SLOW_MS / 1000),
+            format!(
+                "{} responses over {} s; slowest {slowest} ms",
+                slow.len(),
+                SLOW_MS / 1000
+            ),
             slow.iter().map(|x| x.id.clone()).collect(),
-            Cause::new("net/timeout").detail("Not yet a failure, but IdPs stop waiting at about 60 s."),
+            Cause::new("net/timeout")
+                .detail("Not yet a failure, but IdPs stop waiting at about 60 s."),
         )
     }
 }

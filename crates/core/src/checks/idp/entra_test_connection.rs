@@ -1,10 +1,10 @@
 use async_trait::async_trait;
 
 use crate::check::{Check, CheckDoc, RunCtx, RunOptions, Verdict};
-use crate::checks::judge::{ENDPOINT_GATE, unexpected};
 use crate::checks::idp::applies_to;
+use crate::checks::judge::{ENDPOINT_GATE, outcome, unexpected};
 use crate::probe::Req;
-use crate::scim::{encode_query_value, eq_filter, list_shape};
+use crate::scim::{ScimError, encode_query_value, eq_filter, list_shape};
 use crate::target::{Idp, Target};
 
 /// Entra's "Test Connection" button, as documented by Microsoft.
@@ -23,8 +23,18 @@ static DOC: CheckDoc = CheckDoc {
           job.",
     fix: "Follow the diagnosis below; then click Test Connection in Entra (Enterprise applications > your app > \
           Provisioning > Admin Credentials).",
-    references: &["https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups", "https://github.com/MicrosoftDocs/azure-docs/issues/94189"],
-    diagnoses: &["auth/token-rejected", "auth/insufficient-scope", "scim/filter-ignored", "scim/filter-unsupported", "scim/list-response-shape"],
+    references: &[
+        "https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups",
+        "https://github.com/MicrosoftDocs/azure-docs/issues/94189",
+    ],
+    diagnoses: &[
+        "auth/token-rejected",
+        "auth/insufficient-scope",
+        "scim/filter-ignored",
+        "scim/filter-unsupported",
+        "scim/list-response-shape",
+        "scim/content-type",
+    ],
 };
 
 #[async_trait]
@@ -57,20 +67,46 @@ impl Check for EntraTestConnection {
             )
             .await;
         let expected = "200 with an empty ListResponse";
-        if x.status() == Some(200) {
-            if let Some(json) = x.response.as_ref().and_then(|r| r.json()) {
-                let shape = list_shape(&json);
-                let found = shape.total_results.unwrap_or(0).max(shape.resources.len() as u64);
-                if shape.problems.is_empty() && found == 0 {
-                    return Verdict::pass(vec![x.id.clone()]);
-                }
-                let (actual, code) = if found > 0 {
-                    (format!("{found} users for a random GUID — the filter is ignored"), "scim/filter-ignored")
-                } else {
-                    (shape.problems.join("; "), "scim/list-response-shape")
-                };
-                return Verdict::fail(expected, actual, vec![x.id.clone()], crate::check::Cause::new(code).detail("Entra's Test Connection fails."));
+        if x.status() == Some(200)
+            && let Some(json) = x.response.as_ref().and_then(|r| r.json())
+        {
+            let shape = list_shape(&json);
+            let found = shape
+                .total_results
+                .unwrap_or(0)
+                .max(shape.resources.len() as u64);
+            if shape.problems.is_empty() && found == 0 {
+                return Verdict::pass(vec![x.id.clone()]);
             }
+            let (actual, code) = if found > 0 {
+                (
+                    format!("{found} users for a random GUID — the filter is ignored"),
+                    "scim/filter-ignored",
+                )
+            } else {
+                (shape.problems.join("; "), "scim/list-response-shape")
+            };
+            return Verdict::fail(
+                expected,
+                actual,
+                vec![x.id.clone()],
+                crate::check::Cause::new(code).detail("Entra's Test Connection fails."),
+            );
+        }
+        // Not JSON, or 404 for "no match": both are a wrong list answer to Entra (as in scim/users-filter-no-match).
+        let not_a_list = x.response.as_ref().is_some_and(|r| {
+            !r.looks_like_html()
+                && ((r.status == 200 && r.json().is_none())
+                    || (r.status == 404
+                        && ScimError::parse(&r.body).is_some_and(|e| e.scim_type.is_none())))
+        });
+        if not_a_list {
+            return Verdict::fail(
+                expected,
+                outcome(&x),
+                vec![x.id.clone()],
+                crate::check::Cause::new("scim/list-response-shape").detail("Entra expects 200 with an empty ListResponse when nothing matches; its Test Connection fails."),
+            );
         }
         unexpected(&x, expected)
     }

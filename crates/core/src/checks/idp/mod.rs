@@ -19,7 +19,11 @@ pub(crate) fn applies_to(idp: Idp, target: &Target) -> Result<(), String> {
     if target.idp == idp || target.idp == Idp::Generic {
         Ok(())
     } else {
-        Err(format!("emulates {}, the profile is for {}", idp.display_name(), target.idp.display_name()))
+        Err(format!(
+            "emulates {}, the profile is for {}",
+            idp.display_name(),
+            target.idp.display_name()
+        ))
     }
 }
 

@@ -25,7 +25,10 @@ static DOC: CheckDoc = CheckDoc {
           when people are missing or duplicated later.",
     fix: "For the SCIM service provider: stable ordering and correct `startIndex`/`count`/`totalResults`. In Okta: \
           the app > Import > Import Now to confirm.",
-    references: &["https://developer.okta.com/docs/api/openapi/okta-scim/guides/scim-20/", "RFC 7644 §3.4.2.4"],
+    references: &[
+        "https://developer.okta.com/docs/api/openapi/okta-scim/guides/scim-20/",
+        "RFC 7644 §3.4.2.4",
+    ],
     diagnoses: &["scim/pagination", "scim/list-response-shape"],
 };
 
@@ -51,23 +54,50 @@ impl Check for OktaImportUsers {
         for _ in 0..MAX_PAGES {
             let x = ctx
                 .probe
-                .send(Req::get(format!("/Users?startIndex={start}&count=100")).header("user-agent", Some(OKTA_USER_AGENT)).purpose("Okta import"))
+                .send(
+                    Req::get(format!("/Users?startIndex={start}&count=100"))
+                        .header("user-agent", Some(OKTA_USER_AGENT))
+                        .purpose("Okta import"),
+                )
                 .await;
             evidence.push(x.id.clone());
-            let Some(json) = x.response.as_ref().filter(|r| r.status == 200).and_then(|r| r.json()) else {
-                return Verdict::fail("200 ListResponse pages", format!("page at startIndex={start} → {}", outcome(&x)), evidence, Cause::new("scim/pagination"));
+            let Some(json) = x
+                .response
+                .as_ref()
+                .filter(|r| r.status == 200)
+                .and_then(|r| r.json())
+            else {
+                return Verdict::fail(
+                    "200 ListResponse pages",
+                    format!("page at startIndex={start} → {}", outcome(&x)),
+                    evidence,
+                    Cause::new("scim/pagination"),
+                );
             };
             let shape = list_shape(&json);
             if !shape.problems.is_empty() {
-                return Verdict::fail("ListResponse pages", shape.problems.join("; "), evidence, Cause::new("scim/list-response-shape"));
+                return Verdict::fail(
+                    "ListResponse pages",
+                    shape.problems.join("; "),
+                    evidence,
+                    Cause::new("scim/list-response-shape"),
+                );
             }
             let page_total = shape.total_results.unwrap_or(0);
             total = Some(page_total);
             if shape.resources.len() > 100 {
-                return Verdict::fail("at most 100 users per page", format!("{} users on one page", shape.resources.len()), evidence, Cause::new("scim/pagination"));
+                return Verdict::fail(
+                    "at most 100 users per page",
+                    format!("{} users on one page", shape.resources.len()),
+                    evidence,
+                    Cause::new("scim/pagination"),
+                );
             }
             for user in &shape.resources {
-                let id = member(user, "id").and_then(Value::as_str).unwrap_or_default().to_string();
+                let id = member(user, "id")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string();
                 if !seen.insert(id) {
                     duplicates += 1;
                 }
@@ -82,7 +112,10 @@ impl Check for OktaImportUsers {
         if duplicates > 0 || (read != total && total <= MAX_PAGES * 100) {
             return Verdict::fail(
                 format!("{total} distinct users, as totalResults says"),
-                format!("read {read} distinct users in {} pages ({duplicates} repeated)", evidence.len()),
+                format!(
+                    "read {read} distinct users in {} pages ({duplicates} repeated)",
+                    evidence.len()
+                ),
                 evidence,
                 Cause::new("scim/pagination"),
             );

@@ -22,7 +22,10 @@ static DOC: CheckDoc = CheckDoc {
           test failed.",
     fix: "Follow the diagnosis below; then in Okta open the app > Provisioning > Integration, and click Test API \
           Credentials.",
-    references: &["https://developer.okta.com/docs/api/openapi/okta-scim/guides/scim-11/", "https://docs.delinea.com/online-help/delinea-platform/scim/okta-scim-provisioning/okta-scim-endpoint-reference.htm"],
+    references: &[
+        "https://developer.okta.com/docs/api/openapi/okta-scim/guides/scim-11/",
+        "https://docs.delinea.com/online-help/delinea-platform/scim/okta-scim-provisioning/okta-scim-endpoint-reference.htm",
+    ],
     diagnoses: &["auth/token-rejected", "scim/list-response-shape"],
 };
 
@@ -41,8 +44,18 @@ impl Check for OktaTestApiCredentials {
             return blocked;
         }
         let mut evidence = Vec::new();
-        for path in ["/Users?startIndex=1&count=2", "/Groups?startIndex=1&count=100"] {
-            let x = ctx.probe.send(Req::get(path).header("user-agent", Some(OKTA_USER_AGENT)).purpose("Okta Test API Credentials")).await;
+        for path in [
+            "/Users?startIndex=1&count=2",
+            "/Groups?startIndex=1&count=100",
+        ] {
+            let x = ctx
+                .probe
+                .send(
+                    Req::get(path)
+                        .header("user-agent", Some(OKTA_USER_AGENT))
+                        .purpose("Okta Test API Credentials"),
+                )
+                .await;
             evidence.push(x.id.clone());
             let expected = format!("200 with a ListResponse for {path}");
             if x.status() != Some(200) {
@@ -52,9 +65,19 @@ impl Check for OktaTestApiCredentials {
                 }
                 return verdict;
             }
-            let problems = x.response.as_ref().and_then(|r| r.json()).map(|j| list_shape(&j).problems).unwrap_or_else(|| vec!["the body is not JSON".into()]);
+            let problems = x
+                .response
+                .as_ref()
+                .and_then(|r| r.json())
+                .map(|j| list_shape(&j).problems)
+                .unwrap_or_else(|| vec!["the body is not JSON".into()]);
             if !problems.is_empty() {
-                return Verdict::fail(expected, format!("{}: {}", outcome(&x), problems.join("; ")), evidence, Cause::new("scim/list-response-shape"));
+                return Verdict::fail(
+                    expected,
+                    format!("{}: {}", outcome(&x), problems.join("; ")),
+                    evidence,
+                    Cause::new("scim/list-response-shape"),
+                );
             }
         }
         Verdict::pass(evidence)

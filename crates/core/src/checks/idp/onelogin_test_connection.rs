@@ -19,8 +19,15 @@ static DOC: CheckDoc = CheckDoc {
     why: "OneLogin runs this test when provisioning is enabled on the app; if it fails, no user is provisioned.",
     fix: "Follow the diagnosis below; in OneLogin check the app's Configuration tab (SCIM Base URL, SCIM Bearer \
           Token), then re-enable provisioning on the Provisioning tab.",
-    references: &["https://developers.onelogin.com/scim/implement-scim-api", "https://developers.onelogin.com/scim/test-your-scim"],
-    diagnoses: &["auth/token-rejected", "scim/filter-ignored", "scim/content-type"],
+    references: &[
+        "https://developers.onelogin.com/scim/implement-scim-api",
+        "https://developers.onelogin.com/scim/test-your-scim",
+    ],
+    diagnoses: &[
+        "auth/token-rejected",
+        "scim/filter-ignored",
+        "scim/content-type",
+    ],
 };
 
 #[async_trait]
@@ -41,20 +48,41 @@ impl Check for OneloginTestConnection {
         let filter = encode_query_value(&eq_filter("userName", &absent), false);
         let x = ctx
             .probe
-            .send(Req::get(format!("/Users?filter={filter}")).header("accept", Some("application/json")).purpose("OneLogin connection test"))
+            .send(
+                Req::get(format!("/Users?filter={filter}"))
+                    .header("accept", Some("application/json"))
+                    .purpose("OneLogin connection test"),
+            )
             .await;
         let expected = "200 with an empty list, or 404";
         match x.status() {
             Some(404) => Verdict::pass(vec![x.id.clone()]),
             Some(200) => {
                 let Some(json) = x.response.as_ref().and_then(|r| r.json()) else {
-                    return Verdict::fail(expected, "200 with a body that is not JSON", vec![x.id.clone()], Cause::new("scim/list-response-shape"));
+                    return Verdict::fail(
+                        expected,
+                        "200 with a body that is not JSON",
+                        vec![x.id.clone()],
+                        Cause::new("scim/list-response-shape"),
+                    );
                 };
                 let shape = list_shape(&json);
                 if shape.total_results.unwrap_or(0) > 0 || !shape.resources.is_empty() {
-                    return Verdict::fail(expected, format!("{} — users returned for a name that does not exist", outcome(&x)), vec![x.id.clone()], Cause::new("scim/filter-ignored"));
+                    return Verdict::fail(
+                        expected,
+                        format!(
+                            "{} — users returned for a name that does not exist",
+                            outcome(&x)
+                        ),
+                        vec![x.id.clone()],
+                        Cause::new("scim/filter-ignored"),
+                    );
                 }
-                let media = x.response.as_ref().and_then(|r| r.media_type()).unwrap_or_default();
+                let media = x
+                    .response
+                    .as_ref()
+                    .and_then(|r| r.media_type())
+                    .unwrap_or_default();
                 if media != "application/json" && ctx.target().idp == Idp::Onelogin {
                     return Verdict::warn(
                         "Content-Type: application/json (OneLogin's guide)",

@@ -13,8 +13,8 @@ static DOC: CheckDoc = CheckDoc {
     id: "scim/discovery-shape",
     title: "Discovery documents are complete and consistent",
     what: "Reads `/ServiceProviderConfig` (every feature object with a boolean `supported`, bulk and filter \
-           limits, `authenticationSchemes`), `/ResourceTypes` (a ListResponse naming `/Users`, with `id`, \
-           `name`, `endpoint`, `schema`) and `/Schemas` (a ListResponse of schemas with `id` and `attributes`), \
+           limits, `authenticationSchemes`), `/ResourceTypes` (a ListResponse naming `/Users`, with `name`, \
+           `endpoint`, `schema`) and `/Schemas` (a ListResponse of schemas with `id` and `attributes`), \
            and checks that every schema a resource type names is defined in `/Schemas`. Also sends a `filter` \
            to `/Schemas`, which should be refused (403).",
     why: "Preflight and careful IdP integrations read these documents to learn which attributes the target \
@@ -30,27 +30,45 @@ const FEATURES: [&str; 6] = ["patch", "bulk", "filter", "changePassword", "sort"
 fn spc_problems(doc: &Value) -> Vec<String> {
     let mut out = Vec::new();
     if !has_schema(doc, SERVICE_PROVIDER_CONFIG) {
-        out.push(format!("ServiceProviderConfig: `schemas` lacks {SERVICE_PROVIDER_CONFIG}"));
+        out.push(format!(
+            "ServiceProviderConfig: `schemas` lacks {SERVICE_PROVIDER_CONFIG}"
+        ));
     }
     for feature in FEATURES {
         match member(doc, feature) {
             None => out.push(format!("ServiceProviderConfig: `{feature}` is missing")),
             Some(f) => {
                 if !member(f, "supported").is_some_and(Value::is_boolean) {
-                    out.push(format!("ServiceProviderConfig: `{feature}.supported` is not a boolean"));
+                    out.push(format!(
+                        "ServiceProviderConfig: `{feature}.supported` is not a boolean"
+                    ));
                 }
             }
         }
     }
-    let supported = |f: &str| member(doc, f).and_then(|v| member(v, "supported")).and_then(Value::as_bool) == Some(true);
+    let supported = |f: &str| {
+        member(doc, f)
+            .and_then(|v| member(v, "supported"))
+            .and_then(Value::as_bool)
+            == Some(true)
+    };
     if supported("bulk") {
         for limit in ["maxOperations", "maxPayloadSize"] {
-            if !member(doc, "bulk").and_then(|b| member(b, limit)).is_some_and(Value::is_u64) {
-                out.push(format!("ServiceProviderConfig: `bulk.{limit}` is not an integer"));
+            if !member(doc, "bulk")
+                .and_then(|b| member(b, limit))
+                .is_some_and(Value::is_u64)
+            {
+                out.push(format!(
+                    "ServiceProviderConfig: `bulk.{limit}` is not an integer"
+                ));
             }
         }
     }
-    if supported("filter") && !member(doc, "filter").and_then(|b| member(b, "maxResults")).is_some_and(Value::is_u64) {
+    if supported("filter")
+        && !member(doc, "filter")
+            .and_then(|b| member(b, "maxResults"))
+            .is_some_and(Value::is_u64)
+    {
         out.push("ServiceProviderConfig: `filter.maxResults` is not an integer".into());
     }
     if !member(doc, "authenticationSchemes").is_some_and(Value::is_array) {
@@ -62,20 +80,41 @@ fn spc_problems(doc: &Value) -> Vec<String> {
 /// Resource types and the schema URNs they reference.
 fn resource_type_problems(doc: &Value, referenced: &mut Vec<String>) -> Vec<String> {
     let shape = list_shape(doc);
-    let mut out: Vec<String> = shape.problems.iter().map(|p| format!("ResourceTypes: {p}")).collect();
+    let mut out: Vec<String> = shape
+        .problems
+        .iter()
+        .map(|p| format!("ResourceTypes: {p}"))
+        .collect();
     let mut has_users = false;
     for rt in &shape.resources {
-        for field in ["id", "name", "endpoint", "schema"] {
+        // `id` is optional for resource types (RFC 7643 §6); the rest are required.
+        for field in ["name", "endpoint", "schema"] {
             if !member(rt, field).is_some_and(Value::is_string) {
                 out.push(format!("ResourceTypes: an entry lacks `{field}`"));
             }
         }
-        if member(rt, "endpoint").and_then(Value::as_str).is_some_and(|e| e.trim_end_matches('/').eq_ignore_ascii_case("/Users")) {
+        // RFC 7643 §6 writes the endpoint as "Users", its examples as "/Users": accept both.
+        if member(rt, "endpoint")
+            .and_then(Value::as_str)
+            .is_some_and(|e| e.trim_matches('/').eq_ignore_ascii_case("Users"))
+        {
             has_users = true;
         }
-        referenced.extend(member(rt, "schema").and_then(Value::as_str).map(str::to_string));
-        for ext in member(rt, "schemaExtensions").and_then(Value::as_array).into_iter().flatten() {
-            referenced.extend(member(ext, "schema").and_then(Value::as_str).map(str::to_string));
+        referenced.extend(
+            member(rt, "schema")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+        );
+        for ext in member(rt, "schemaExtensions")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            referenced.extend(
+                member(ext, "schema")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+            );
         }
     }
     if shape.problems.is_empty() && !has_users {
@@ -86,8 +125,17 @@ fn resource_type_problems(doc: &Value, referenced: &mut Vec<String>) -> Vec<Stri
 
 fn schema_problems(doc: &Value, referenced: &[String]) -> Vec<String> {
     let shape = list_shape(doc);
-    let mut out: Vec<String> = shape.problems.iter().map(|p| format!("Schemas: {p}")).collect();
-    let defined: Vec<String> = shape.resources.iter().filter_map(|s| member(s, "id").and_then(Value::as_str)).map(str::to_ascii_lowercase).collect();
+    let mut out: Vec<String> = shape
+        .problems
+        .iter()
+        .map(|p| format!("Schemas: {p}"))
+        .collect();
+    let defined: Vec<String> = shape
+        .resources
+        .iter()
+        .filter_map(|s| member(s, "id").and_then(Value::as_str))
+        .map(str::to_ascii_lowercase)
+        .collect();
     for s in &shape.resources {
         if !member(s, "attributes").is_some_and(Value::is_array) {
             let id = member(s, "id").and_then(Value::as_str).unwrap_or("(no id)");
@@ -97,7 +145,9 @@ fn schema_problems(doc: &Value, referenced: &[String]) -> Vec<String> {
     if shape.problems.is_empty() {
         for urn in referenced {
             if !defined.contains(&urn.to_ascii_lowercase()) {
-                out.push(format!("Schemas: {urn} is named by /ResourceTypes but not defined"));
+                out.push(format!(
+                    "Schemas: {urn} is named by /ResourceTypes but not defined"
+                ));
             }
         }
     }
@@ -118,9 +168,17 @@ impl Check for DiscoveryShape {
         let mut problems = Vec::new();
         let mut docs = Vec::new();
         for path in ["/ServiceProviderConfig", "/ResourceTypes", "/Schemas"] {
-            let x = ctx.probe.fetch(Req::get(path).purpose("discovery with the token")).await;
+            let x = ctx
+                .probe
+                .fetch(Req::get(path).purpose("discovery with the token"))
+                .await;
             evidence.push(x.id.clone());
-            match x.response.as_ref().filter(|r| r.status == 200).and_then(|r| r.json()) {
+            match x
+                .response
+                .as_ref()
+                .filter(|r| r.status == 200)
+                .and_then(|r| r.json())
+            {
                 Some(json) => docs.push(json),
                 None => {
                     problems.push(format!("{path} → {}", outcome(&x)));
@@ -148,13 +206,23 @@ impl Check for DiscoveryShape {
         }
         let filtered = ctx
             .probe
-            .fetch(Req::get("/Schemas?filter=id%20eq%20%22x%22").purpose("filter on /Schemas (should be refused)"))
+            .fetch(
+                Req::get("/Schemas?filter=id%20eq%20%22x%22")
+                    .purpose("filter on /Schemas (should be refused)"),
+            )
             .await;
         evidence.push(filtered.id.clone());
         if filtered.status() == Some(200) {
-            let list_ignores_filter = filtered.response.as_ref().and_then(|r| r.json()).is_some_and(|j| list_shape(&j).total_results.unwrap_or(0) > 0);
+            let list_ignores_filter = filtered
+                .response
+                .as_ref()
+                .and_then(|r| r.json())
+                .is_some_and(|j| list_shape(&j).total_results.unwrap_or(0) > 0);
             if list_ignores_filter {
-                return Verdict::pass_with_note(evidence, "a filter on /Schemas is ignored (allowed; 403 is preferred)");
+                return Verdict::pass_with_note(
+                    evidence,
+                    "a filter on /Schemas is ignored (allowed; 403 is preferred)",
+                );
             }
             return Verdict::warn(
                 "403 for a filter on /Schemas (RFC 7644 §4)",

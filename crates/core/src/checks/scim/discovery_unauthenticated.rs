@@ -37,7 +37,14 @@ impl Check for DiscoveryUnauthenticated {
         let mut evidence = Vec::new();
         let mut refused = Vec::new();
         for path in DISCOVERY_PATHS {
-            let x = ctx.probe.fetch(Req::get(path).auth(AuthMode::None).purpose("discovery without a token")).await;
+            let x = ctx
+                .probe
+                .fetch(
+                    Req::get(path)
+                        .auth(AuthMode::None)
+                        .purpose("discovery without a token"),
+                )
+                .await;
             evidence.push(x.id.clone());
             if matches!(x.status(), Some(401) | Some(403)) {
                 refused.push(format!("{path} → {}", outcome(&x)));
@@ -46,7 +53,12 @@ impl Check for DiscoveryUnauthenticated {
         if refused.is_empty() {
             Verdict::pass(evidence)
         } else {
-            Verdict::warn("200 without credentials", refused.join("; "), evidence, Cause::new("auth/discovery-requires-auth"))
+            Verdict::warn(
+                "200 without credentials",
+                refused.join("; "),
+                evidence,
+                Cause::new("auth/discovery-requires-auth"),
+            )
         }
     }
 }

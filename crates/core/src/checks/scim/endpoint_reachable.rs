@@ -41,18 +41,27 @@ static DOC: CheckDoc = CheckDoc {
 const DEEPER: &[&str] = &["/v2", "/scim/v2", "/scim", "/api/scim/v2"];
 
 fn is_scim_spc(x: &Exchange) -> bool {
-    x.status() == Some(200) && x.response.as_ref().and_then(|r| r.json()).is_some_and(|j| has_schema(&j, SERVICE_PROVIDER_CONFIG) || j.get("patch").is_some())
+    x.status() == Some(200)
+        && x.response
+            .as_ref()
+            .and_then(|r| r.json())
+            .is_some_and(|j| has_schema(&j, SERVICE_PROVIDER_CONFIG) || j.get("patch").is_some())
 }
 
 /// The server answered here, but its own `meta.location` says the canonical base is deeper
 /// (servers that serve both `/` and `/v2`): the IdP should be given the canonical one.
 fn canonical_base_check(ctx: &RunCtx<'_>, spc: &Exchange, expected: &str) -> Verdict {
-    let location = spc
-        .response
-        .as_ref()
-        .and_then(|r| r.json())
-        .and_then(|j| j.pointer("/meta/location").and_then(|l| l.as_str()).map(str::to_string));
-    let base_path = ctx.target().base_url.path().trim_end_matches('/').to_string();
+    let location = spc.response.as_ref().and_then(|r| r.json()).and_then(|j| {
+        j.pointer("/meta/location")
+            .and_then(|l| l.as_str())
+            .map(str::to_string)
+    });
+    let base_path = ctx
+        .target()
+        .base_url
+        .path()
+        .trim_end_matches('/')
+        .to_string();
     let canonical = location
         .as_deref()
         .and_then(|l| url::Url::parse(l).ok())
@@ -83,7 +92,26 @@ impl Check for EndpointReachable {
     }
 
     async fn run(&self, ctx: &RunCtx<'_>) -> Verdict {
-        let spc = ctx.probe.fetch(Req::get("/ServiceProviderConfig").purpose("discovery with the token")).await;
+        let mut spc = ctx
+            .probe
+            .fetch(Req::get("/ServiceProviderConfig").purpose("discovery with the token"))
+            .await;
+        // No access token could be obtained, so nothing was sent: that says nothing about the URL.
+        // Judge the URL without a credential; auth/users-accepts-token names the failed grant.
+        if spc
+            .failure
+            .as_ref()
+            .is_some_and(|f| f.code == "auth/client-credentials-failed")
+        {
+            spc = ctx
+                .probe
+                .fetch(
+                    Req::get("/ServiceProviderConfig")
+                        .auth(AuthMode::None)
+                        .purpose("discovery without a token"),
+                )
+                .await;
+        }
         let expected = "200 with a SCIM ServiceProviderConfig";
         let Some(r) = &spc.response else {
             return unexpected(&spc, expected);
@@ -110,15 +138,28 @@ impl Check for EndpointReachable {
             let deeper_base = join(base, segment);
             let x = ctx
                 .probe
-                .fetch(Req::get(format!("{deeper_base}/ServiceProviderConfig")).auth(AuthMode::None).purpose("probe one segment deeper"))
+                .fetch(
+                    Req::get(format!("{deeper_base}/ServiceProviderConfig"))
+                        .auth(AuthMode::None)
+                        .purpose("probe one segment deeper"),
+                )
                 .await;
             evidence.push(x.id.clone());
-            if is_scim_spc(&x) || (matches!(x.status(), Some(401)) && x.response.as_ref().is_some_and(|r| !r.looks_like_html() && r.json().is_some())) {
+            if is_scim_spc(&x)
+                || (matches!(x.status(), Some(401))
+                    && x.response
+                        .as_ref()
+                        .is_some_and(|r| !r.looks_like_html() && r.json().is_some()))
+            {
                 return Verdict::fail(
                     expected,
-                    format!("{} here, but {deeper_base} answers like SCIM", outcome(&spc)),
+                    format!(
+                        "{} here, but {deeper_base} answers like SCIM",
+                        outcome(&spc)
+                    ),
                     evidence,
-                    Cause::new("url/missing-version-segment").detail(format!("Use {deeper_base} as the base URL.")),
+                    Cause::new("url/missing-version-segment")
+                        .detail(format!("Use {deeper_base} as the base URL.")),
                 );
             }
         }
@@ -126,21 +167,44 @@ impl Check for EndpointReachable {
             return unexpected(&spc, expected);
         }
         // Maybe only discovery is missing: does /Users answer like SCIM?
-        let users = ctx.probe.fetch(Req::get("/Users?startIndex=1&count=1").purpose("/Users with the real token")).await;
+        let users = ctx
+            .probe
+            .fetch(Req::get("/Users?startIndex=1&count=1").purpose("/Users with the real token"))
+            .await;
         evidence.push(users.id.clone());
-        let users_is_scim = users.response.as_ref().and_then(|r| r.json()).is_some_and(|j| list_shape(&j).total_results.is_some());
+        let users_is_scim = users
+            .response
+            .as_ref()
+            .and_then(|r| r.json())
+            .is_some_and(|j| list_shape(&j).total_results.is_some());
+        let users_answers_auth = users.response.as_ref().is_some_and(|r| {
+            matches!(r.status, 401 | 403)
+                && !r.looks_like_html()
+                && r.header("www-authenticate").is_some()
+        });
+        if users_answers_auth {
+            return Verdict::pass_with_note(
+                evidence,
+                "/ServiceProviderConfig is missing, but /Users asks for credentials like an API — see the auth checks",
+            );
+        }
         if users_is_scim {
             return Verdict::pass_with_note(
                 evidence,
                 "/Users answers like SCIM although /ServiceProviderConfig does not — see scim/discovery-shape",
             );
         }
-        let what = if r.json().is_some() { "JSON that is not SCIM" } else { "a response that is not SCIM" };
+        let what = if r.json().is_some() {
+            "JSON that is not SCIM"
+        } else {
+            "a response that is not SCIM"
+        };
         Verdict::fail(
             expected,
             format!("{} — {what}", outcome(&spc)),
             evidence,
-            Cause::new("url/not-scim").candidates(&["url/missing-version-segment", "url/wrong-tenant"]),
+            Cause::new("url/not-scim")
+                .candidates(&["url/missing-version-segment", "url/wrong-tenant"]),
         )
     }
 }

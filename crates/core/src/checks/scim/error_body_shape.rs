@@ -32,14 +32,25 @@ impl Check for ErrorBodyShape {
         if let Some(blocked) = ctx.blocked_by(&[TOKEN_GATE]) {
             return blocked;
         }
-        let x = ctx.probe.send(Req::get(format!("/Users/{}", ctx.random_uuid())).purpose("read a user that does not exist")).await;
+        let x = ctx
+            .probe
+            .send(
+                Req::get(format!("/Users/{}", ctx.random_uuid()))
+                    .purpose("read a user that does not exist"),
+            )
+            .await;
         let expected = "404 with a SCIM Error body (status \"404\")";
         let Some(r) = &x.response else {
             return unexpected(&x, expected);
         };
         if r.status != 404 {
             if r.is_success() || r.status == 400 {
-                return Verdict::fail(expected, outcome(&x), vec![x.id.clone()], Cause::new("scim/not-found-status"));
+                return Verdict::fail(
+                    expected,
+                    outcome(&x),
+                    vec![x.id.clone()],
+                    Cause::new("scim/not-found-status"),
+                );
             }
             return unexpected(&x, expected);
         }
@@ -50,7 +61,12 @@ impl Check for ErrorBodyShape {
         if problems.is_empty() {
             Verdict::pass(vec![x.id.clone()])
         } else {
-            Verdict::fail(expected, format!("404, but {}", problems.join("; ")), vec![x.id.clone()], Cause::new("scim/error-shape"))
+            Verdict::fail(
+                expected,
+                format!("404, but {}", problems.join("; ")),
+                vec![x.id.clone()],
+                Cause::new("scim/error-shape"),
+            )
         }
     }
 }

@@ -19,7 +19,12 @@ static DOC: CheckDoc = CheckDoc {
           on it with 406 fails the test. A body labelled `text/html` or `text/plain` is treated as an error page.",
     fix: "For the SCIM service provider: send `Content-Type: application/scim+json` on every SCIM response and \
           accept both `application/scim+json` and `application/json` in `Accept`.",
-    references: &["RFC 7644 §3.8", "RFC 7644 §8.1", "https://github.com/MicrosoftDocs/azure-docs/issues/104859", "https://github.com/MicrosoftDocs/azure-docs/issues/94189"],
+    references: &[
+        "RFC 7644 §3.8",
+        "RFC 7644 §8.1",
+        "https://github.com/MicrosoftDocs/azure-docs/issues/104859",
+        "https://github.com/MicrosoftDocs/azure-docs/issues/94189",
+    ],
     diagnoses: &["scim/content-type"],
 };
 
@@ -33,9 +38,17 @@ impl Check for ResponseContentType {
         if let Some(blocked) = ctx.blocked_by(&[TOKEN_GATE]) {
             return blocked;
         }
+        // The request every IdP makes, with the default `Accept` (shared with other checks).
+        ctx.probe
+            .fetch(Req::get("/Users?startIndex=1&count=1").purpose("/Users with the real token"))
+            .await;
         let negotiated = ctx
             .probe
-            .fetch(Req::get("/Users?startIndex=1&count=1").header("accept", Some("application/json")).purpose("Accept: application/json"))
+            .fetch(
+                Req::get("/Users?startIndex=1&count=1")
+                    .header("accept", Some("application/json"))
+                    .purpose("Accept: application/json"),
+            )
             .await;
         if matches!(negotiated.status(), Some(406) | Some(415)) {
             return Verdict::fail(
@@ -45,13 +58,22 @@ impl Check for ResponseContentType {
                 Cause::new("scim/content-type").detail("The server refuses clients that do not ask for application/scim+json; Entra's Test Connection is such a client."),
             );
         }
-        let base = ctx.target().base_url.as_str().trim_end_matches('/').to_string();
+        // Without the base URL's query (Entra's `?aadOptscim062020`), which requests do not start with.
+        let base = crate::target::join(&ctx.target().base_url, "");
         let mut plain_json = Vec::new();
         let mut wrong = Vec::new();
         let mut seen = Vec::new();
         for x in ctx.probe.exchanges() {
             let Some(r) = &x.response else { continue };
             if !x.request.url.starts_with(&base) || r.body.trim().is_empty() || r.json().is_none() {
+                continue;
+            }
+            // A client that asked for application/json may rightly get it back (RFC 7644 §3.8).
+            if x.request
+                .headers
+                .get("accept")
+                .is_some_and(|a| a.eq_ignore_ascii_case("application/json"))
+            {
                 continue;
             }
             seen.push(x.id.clone());
@@ -67,7 +89,11 @@ impl Check for ResponseContentType {
         if let Some((_, media)) = wrong.first() {
             return Verdict::fail(
                 "Content-Type: application/scim+json",
-                format!("JSON labelled `{media}` ({} of {} responses)", wrong.len(), seen.len()),
+                format!(
+                    "JSON labelled `{media}` ({} of {} responses)",
+                    wrong.len(),
+                    seen.len()
+                ),
                 wrong.iter().map(|(id, _)| id.clone()).collect(),
                 Cause::new("scim/content-type"),
             );
@@ -75,7 +101,11 @@ impl Check for ResponseContentType {
         if !plain_json.is_empty() {
             return Verdict::warn(
                 "Content-Type: application/scim+json",
-                format!("application/json ({} of {} responses)", plain_json.len(), seen.len()),
+                format!(
+                    "application/json ({} of {} responses)",
+                    plain_json.len(),
+                    seen.len()
+                ),
                 plain_json,
                 Cause::new("scim/content-type"),
             );

@@ -34,17 +34,34 @@ impl Check for UsersFilterEq {
         if let Some(blocked) = ctx.blocked_by(&[TOKEN_GATE]) {
             return blocked;
         }
-        let list = ctx.probe.fetch(Req::get("/Users?startIndex=1&count=2").purpose("list users")).await;
-        let first = list.response.as_ref().and_then(|r| r.json()).and_then(|j| list_shape(&j).resources.into_iter().next());
+        let list = ctx
+            .probe
+            .fetch(Req::get("/Users?startIndex=1&count=2").purpose("list users"))
+            .await;
+        let first = list
+            .response
+            .as_ref()
+            .and_then(|r| r.json())
+            .and_then(|j| list_shape(&j).resources.into_iter().next());
         let Some(user) = first else {
-            return Verdict::Skip("the directory has no user to search for (use --write to create a test user)".into());
+            return Verdict::Skip(
+                "the directory has no user to search for (use --write to create a test user)"
+                    .into(),
+            );
         };
-        let (Some(id), Some(user_name)) = (member(&user, "id").and_then(Value::as_str), member(&user, "userName").and_then(Value::as_str)) else {
+        let (Some(id), Some(user_name)) = (
+            member(&user, "id").and_then(Value::as_str),
+            member(&user, "userName").and_then(Value::as_str),
+        ) else {
             return Verdict::Skip("the first user has no id or userName".into());
         };
         let mut probes = vec![
             ("userName eq", eq_filter("userName", user_name), true),
-            ("USERNAME eq (upper-cased value)", eq_filter("USERNAME", &user_name.to_uppercase()), false),
+            (
+                "USERNAME eq (upper-cased value)",
+                eq_filter("USERNAME", &user_name.to_uppercase()),
+                true,
+            ),
         ];
         if let Some(external) = member(&user, "externalId").and_then(Value::as_str) {
             probes.push(("externalId eq", eq_filter("externalId", external), true));
@@ -53,23 +70,46 @@ impl Check for UsersFilterEq {
         let mut hard = Vec::new();
         let mut soft = Vec::new();
         for (label, filter, required) in probes {
-            let x = ctx.probe.send(Req::get(format!("/Users?filter={}", encode_query_value(&filter, false))).purpose(format!("filter: {label}"))).await;
+            let x = ctx
+                .probe
+                .send(
+                    Req::get(format!(
+                        "/Users?filter={}",
+                        encode_query_value(&filter, false)
+                    ))
+                    .purpose(format!("filter: {label}")),
+                )
+                .await;
             evidence.push(x.id.clone());
             let found = x
                 .response
                 .as_ref()
                 .filter(|r| r.status == 200)
                 .and_then(|r| r.json())
-                .is_some_and(|j| list_shape(&j).resources.iter().any(|u| member(u, "id").and_then(Value::as_str) == Some(id)));
+                .is_some_and(|j| {
+                    list_shape(&j)
+                        .resources
+                        .iter()
+                        .any(|u| member(u, "id").and_then(Value::as_str) == Some(id))
+                });
             if !found {
                 let line = format!("{label} → {}", outcome(&x));
-                if required { hard.push(line) } else { soft.push(line) }
+                if required {
+                    hard.push(line)
+                } else {
+                    soft.push(line)
+                }
             }
         }
         let expected = format!("each filter returns the user {user_name}");
         if !hard.is_empty() {
             hard.extend(soft);
-            return Verdict::fail(expected, hard.join("; "), evidence, Cause::new("scim/filter-unsupported"));
+            return Verdict::fail(
+                expected,
+                hard.join("; "),
+                evidence,
+                Cause::new("scim/filter-unsupported"),
+            );
         }
         if !soft.is_empty() {
             return Verdict::warn(

@@ -32,17 +32,30 @@ impl Check for UsersFilterInvalid {
             return blocked;
         }
         let filter = encode_query_value("userName zz \"x\"", false);
-        let x = ctx.probe.send(Req::get(format!("/Users?filter={filter}")).purpose("malformed filter")).await;
+        let x = ctx
+            .probe
+            .send(Req::get(format!("/Users?filter={filter}")).purpose("malformed filter"))
+            .await;
         let expected = "400 with scimType invalidFilter";
         match x.status() {
-            Some(200..=299) => Verdict::fail(expected, outcome(&x), vec![x.id.clone()], Cause::new("scim/invalid-filter-accepted")),
+            Some(200..=299) => Verdict::fail(
+                expected,
+                outcome(&x),
+                vec![x.id.clone()],
+                Cause::new("scim/invalid-filter-accepted"),
+            ),
             Some(400) => {
                 let error = x.response.as_ref().and_then(|r| ScimError::parse(&r.body));
                 match error.and_then(|e| e.scim_type) {
-                    Some(t) if t.eq_ignore_ascii_case("invalidFilter") => Verdict::pass(vec![x.id.clone()]),
+                    Some(t) if t.eq_ignore_ascii_case("invalidFilter") => {
+                        Verdict::pass(vec![x.id.clone()])
+                    }
                     other => Verdict::warn(
                         expected,
-                        format!("400 with scimType {}", other.unwrap_or_else(|| "missing".into())),
+                        format!(
+                            "400 with scimType {}",
+                            other.unwrap_or_else(|| "missing".into())
+                        ),
                         vec![x.id.clone()],
                         Cause::new("scim/error-shape"),
                     ),

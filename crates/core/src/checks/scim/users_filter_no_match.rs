@@ -17,8 +17,15 @@ static DOC: CheckDoc = CheckDoc {
           create fail. A 404 instead of an empty list is accepted by Okta and OneLogin but fails Entra.",
     fix: "For the SCIM service provider: support `userName eq` filters and answer no match with an empty \
           ListResponse (200, `totalResults: 0`).",
-    references: &["RFC 7644 §3.4.2.2", "https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups"],
-    diagnoses: &["scim/filter-ignored", "scim/filter-unsupported", "scim/list-response-shape"],
+    references: &[
+        "RFC 7644 §3.4.2.2",
+        "https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups",
+    ],
+    diagnoses: &[
+        "scim/filter-ignored",
+        "scim/filter-unsupported",
+        "scim/list-response-shape",
+    ],
 };
 
 #[async_trait]
@@ -33,7 +40,13 @@ impl Check for UsersFilterNoMatch {
         }
         let absent = format!("preflight-absent-{}@example.invalid", ctx.random_uuid());
         let filter = encode_query_value(&eq_filter("userName", &absent), false);
-        let x = ctx.probe.send(Req::get(format!("/Users?filter={filter}")).purpose("filter for a user that does not exist")).await;
+        let x = ctx
+            .probe
+            .send(
+                Req::get(format!("/Users?filter={filter}"))
+                    .purpose("filter for a user that does not exist"),
+            )
+            .await;
         let expected = "200 with totalResults 0";
         match x.status() {
             Some(200) => {

@@ -33,11 +33,24 @@ impl Check for UsersListShape {
         if let Some(blocked) = ctx.blocked_by(&[TOKEN_GATE]) {
             return blocked;
         }
-        let x = ctx.probe.fetch(Req::get("/Users?startIndex=1&count=2").purpose("list users")).await;
+        let x = ctx
+            .probe
+            .fetch(Req::get("/Users?startIndex=1&count=2").purpose("list users"))
+            .await;
         let expected = "a ListResponse with at most 2 users";
-        let Some(json) = x.response.as_ref().filter(|r| r.status == 200).and_then(|r| r.json()) else {
+        let Some(json) = x
+            .response
+            .as_ref()
+            .filter(|r| r.status == 200)
+            .and_then(|r| r.json())
+        else {
             return if x.status() == Some(200) {
-                Verdict::fail(expected, "200 with a body that is not JSON", vec![x.id.clone()], Cause::new("scim/list-response-shape"))
+                Verdict::fail(
+                    expected,
+                    "200 with a body that is not JSON",
+                    vec![x.id.clone()],
+                    Cause::new("scim/list-response-shape"),
+                )
             } else {
                 unexpected(&x, expected)
             };
@@ -45,7 +58,10 @@ impl Check for UsersListShape {
         let shape = list_shape(&json);
         let mut problems = shape.problems.clone();
         if shape.resources.len() > 2 {
-            problems.push(format!("{} users returned for count=2", shape.resources.len()));
+            problems.push(format!(
+                "{} users returned for count=2",
+                shape.resources.len()
+            ));
         }
         for user in &shape.resources {
             for field in ["id", "userName"] {
@@ -56,9 +72,17 @@ impl Check for UsersListShape {
         }
         problems.dedup();
         if problems.is_empty() {
-            Verdict::pass_with_note(vec![x.id.clone()], format!("{} users in total", shape.total_results.unwrap_or(0)))
+            Verdict::pass_with_note(
+                vec![x.id.clone()],
+                format!("{} users in total", shape.total_results.unwrap_or(0)),
+            )
         } else {
-            Verdict::fail(expected, problems.join("; "), vec![x.id.clone()], Cause::new("scim/list-response-shape"))
+            Verdict::fail(
+                expected,
+                problems.join("; "),
+                vec![x.id.clone()],
+                Cause::new("scim/list-response-shape"),
+            )
         }
     }
 }

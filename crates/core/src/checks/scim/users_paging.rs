@@ -19,7 +19,10 @@ static DOC: CheckDoc = CheckDoc {
           paging, repeats pages or errors on `count` makes imports loop, stop early or show 0 users.",
     fix: "For the SCIM service provider: implement RFC 7644 §3.4.2.4 paging: 1-based `startIndex` (values below 1 \
           read as 1), never more than `count` results, `count=0` returning only the total.",
-    references: &["RFC 7644 §3.4.2.4", "https://developer.okta.com/docs/api/openapi/okta-scim/guides/scim-20/"],
+    references: &[
+        "RFC 7644 §3.4.2.4",
+        "https://developer.okta.com/docs/api/openapi/okta-scim/guides/scim-20/",
+    ],
     diagnoses: &["scim/pagination"],
 };
 
@@ -30,7 +33,11 @@ fn page(x: &crate::exchange::Exchange) -> Option<(u64, Vec<Value>)> {
 }
 
 fn first_id(resources: &[Value]) -> Option<String> {
-    resources.first().and_then(|u| member(u, "id")).and_then(Value::as_str).map(str::to_string)
+    resources
+        .first()
+        .and_then(|u| member(u, "id"))
+        .and_then(Value::as_str)
+        .map(str::to_string)
 }
 
 #[async_trait]
@@ -46,21 +53,35 @@ impl Check for UsersPaging {
         let mut evidence = Vec::new();
         let mut problems = Vec::new();
 
-        let zero = ctx.probe.send(Req::get("/Users?startIndex=1&count=0").purpose("paging: count=0")).await;
+        let zero = ctx
+            .probe
+            .send(Req::get("/Users?startIndex=1&count=0").purpose("paging: count=0"))
+            .await;
         evidence.push(zero.id.clone());
         match page(&zero) {
-            Some((_, items)) if !items.is_empty() => problems.push(format!("count=0 returned {} users", items.len())),
+            Some((_, items)) if !items.is_empty() => {
+                problems.push(format!("count=0 returned {} users", items.len()))
+            }
             Some(_) => {}
             None => problems.push(format!("count=0 → {}", outcome(&zero))),
         }
 
-        let below = ctx.probe.send(Req::get("/Users?startIndex=0&count=1").purpose("paging: startIndex=0")).await;
+        let below = ctx
+            .probe
+            .send(Req::get("/Users?startIndex=0&count=1").purpose("paging: startIndex=0"))
+            .await;
         evidence.push(below.id.clone());
         if page(&below).is_none() {
-            problems.push(format!("startIndex=0 → {} (must be read as 1)", outcome(&below)));
+            problems.push(format!(
+                "startIndex=0 → {} (must be read as 1)",
+                outcome(&below)
+            ));
         }
 
-        let p1 = ctx.probe.send(Req::get("/Users?startIndex=1&count=1").purpose("paging: page 1")).await;
+        let p1 = ctx
+            .probe
+            .send(Req::get("/Users?startIndex=1&count=1").purpose("paging: page 1"))
+            .await;
         evidence.push(p1.id.clone());
         match page(&p1) {
             None => problems.push(format!("startIndex=1&count=1 → {}", outcome(&p1))),
@@ -69,15 +90,23 @@ impl Check for UsersPaging {
                     problems.push(format!("count=1 returned {} users", items.len()));
                 }
                 if total >= 2 {
-                    let p2 = ctx.probe.send(Req::get("/Users?startIndex=2&count=1").purpose("paging: page 2")).await;
+                    let p2 = ctx
+                        .probe
+                        .send(Req::get("/Users?startIndex=2&count=1").purpose("paging: page 2"))
+                        .await;
                     evidence.push(p2.id.clone());
                     match page(&p2) {
                         None => problems.push(format!("startIndex=2&count=1 → {}", outcome(&p2))),
                         Some((_, items2)) => {
                             if items2.is_empty() {
-                                problems.push(format!("page 2 is empty although totalResults is {total}"));
+                                problems.push(format!(
+                                    "page 2 is empty although totalResults is {total}"
+                                ));
                             } else if first_id(&items) == first_id(&items2) {
-                                problems.push("pages 1 and 2 return the same user: startIndex is ignored".into());
+                                problems.push(
+                                    "pages 1 and 2 return the same user: startIndex is ignored"
+                                        .into(),
+                                );
                             }
                         }
                     }
@@ -87,7 +116,12 @@ impl Check for UsersPaging {
         if problems.is_empty() {
             Verdict::pass(evidence)
         } else {
-            Verdict::fail("RFC 7644 §3.4.2.4 paging", problems.join("; "), evidence, Cause::new("scim/pagination"))
+            Verdict::fail(
+                "RFC 7644 §3.4.2.4 paging",
+                problems.join("; "),
+                evidence,
+                Cause::new("scim/pagination"),
+            )
         }
     }
 }

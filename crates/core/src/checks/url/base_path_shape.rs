@@ -15,11 +15,23 @@ static DOC: CheckDoc = CheckDoc {
           every call 404s. Okta refuses base URLs with an underscore.",
     fix: "Remove the resource segment so the URL ends at the SCIM root (often `…/scim/v2`), then update the IdP's \
           Tenant URL / SCIM connector base URL / SCIM Base URL.",
-    references: &["RFC 7644 §3.2", "https://developer.okta.com/docs/guides/scim-provisioning-integration-prepare/main/"],
+    references: &[
+        "RFC 7644 §3.2",
+        "https://developer.okta.com/docs/guides/scim-provisioning-integration-prepare/main/",
+    ],
     diagnoses: &["url/includes-resource-path"],
 };
 
-const RESOURCE_SEGMENTS: &[&str] = &["users", "groups", "serviceproviderconfig", "resourcetypes", "schemas", "me", "bulk", ".search"];
+const RESOURCE_SEGMENTS: &[&str] = &[
+    "users",
+    "groups",
+    "serviceproviderconfig",
+    "resourcetypes",
+    "schemas",
+    "me",
+    "bulk",
+    ".search",
+];
 
 #[async_trait]
 impl Check for BasePathShape {

@@ -14,7 +14,10 @@ static DOC: CheckDoc = CheckDoc {
           sent over HTTP can be read by anyone on the path.",
     fix: "Use the `https://` URL the SCIM vendor documents. If only an `http://` URL exists, the service must be \
           put behind TLS before an IdP can use it.",
-    references: &["RFC 7644 §7.2", "https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups"],
+    references: &[
+        "RFC 7644 §7.2",
+        "https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups",
+    ],
     diagnoses: &["tls/plain-http"],
 };
 
@@ -42,7 +45,8 @@ impl Check for Https {
                 expected,
                 actual,
                 vec![],
-                Cause::new("tls/plain-http").detail("Fine for a local test server; the IdP will need the HTTPS address."),
+                Cause::new("tls/plain-http")
+                    .detail("Fine for a local test server; the IdP will need the HTTPS address."),
             )
         } else {
             Verdict::fail(expected, actual, vec![], Cause::new("tls/plain-http"))

@@ -29,24 +29,41 @@ impl Check for LocationSameHost {
         if let Some(blocked) = ctx.blocked_by(&[TOKEN_GATE]) {
             return blocked;
         }
-        let x = ctx.probe.fetch(Req::get("/Users?startIndex=1&count=2").purpose("list users")).await;
+        let x = ctx
+            .probe
+            .fetch(Req::get("/Users?startIndex=1&count=2").purpose("list users"))
+            .await;
         let Some(list) = x.response.as_ref().and_then(|r| r.json()) else {
             return Verdict::Skip("no user list to inspect".into());
         };
-        let ours = ctx.target().base_url.host_str().unwrap_or("").to_ascii_lowercase();
+        let ours = ctx
+            .target()
+            .base_url
+            .host_str()
+            .unwrap_or("")
+            .to_ascii_lowercase();
         let locations: Vec<String> = list
             .get("Resources")
             .and_then(|r| r.as_array())
             .into_iter()
             .flatten()
-            .filter_map(|u| u.pointer("/meta/location").and_then(|l| l.as_str()).map(str::to_string))
+            .filter_map(|u| {
+                u.pointer("/meta/location")
+                    .and_then(|l| l.as_str())
+                    .map(str::to_string)
+            })
             .collect();
         if locations.is_empty() {
             return Verdict::Skip("no user with meta.location to compare".into());
         }
         let foreign: Vec<&String> = locations
             .iter()
-            .filter(|l| url::Url::parse(l).ok().and_then(|u| u.host_str().map(|h| h.to_ascii_lowercase())).is_some_and(|h| h != ours))
+            .filter(|l| {
+                url::Url::parse(l)
+                    .ok()
+                    .and_then(|u| u.host_str().map(|h| h.to_ascii_lowercase()))
+                    .is_some_and(|h| h != ours)
+            })
             .collect();
         match foreign.first() {
             None => Verdict::pass(vec![x.id.clone()]),
