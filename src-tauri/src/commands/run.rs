@@ -1,0 +1,201 @@
+//! `run_checks` / `cancel_run`: run the read-only plan (or the checks named in `only`) against
+//! a target, streaming every `RunEvent` over a channel and returning the final report. The
+//! report of a full run of a profile or the demo server is kept as its last results.
+
+use std::sync::Arc;
+
+use serde::Deserialize;
+use tauri::ipc::Channel;
+use tauri::{AppHandle, State};
+use tokio_util::sync::CancellationToken;
+
+use super::results::{self, ResultsOf};
+use crate::error::{IpcError, IpcResult};
+use crate::state::AppState;
+use preflight_core::check::RunOptions;
+use preflight_core::event::{EventSink, ExchangeSummary, RunEvent};
+use preflight_core::probe::{LiveTransport, NetConfig, Probe};
+use preflight_core::redact::Redactor;
+use preflight_core::target::{Credential, Idp, Target};
+use preflight_core::{Exchange, Report, Secret, checks, engine};
+
+/// Where the credential for a run comes from. The UI never holds a saved secret: it names
+/// the profile whose keyring item to use.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TokenSource {
+    /// No credential (to see what an unauthenticated client gets).
+    None,
+    /// The demo server's well-known token.
+    Demo,
+    /// The token saved with `save_secret` for this profile.
+    Profile { profile_id: String },
+}
+
+/// Check ids for `RunOptions::only`: each must be a known check of the read-only plan.
+fn validate_only(only: Vec<String>) -> IpcResult<Vec<String>> {
+    let plan = checks::read_only();
+    for id in &only {
+        if !checks::all().iter().any(|c| c.doc().id == id) {
+            return Err(IpcError::new(
+                "input/check-id",
+                format!("unknown check id '{id}'"),
+            ));
+        }
+        if !plan.iter().any(|c| c.doc().id == id) {
+            return Err(IpcError::new(
+                "input/check-id",
+                format!("check '{id}' is not part of the read-only plan"),
+            ));
+        }
+    }
+    Ok(only)
+}
+
+#[tauri::command]
+pub async fn run_checks(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    url: String,
+    token_source: TokenSource,
+    idp: String,
+    only: Option<Vec<String>>,
+    on_event: Channel<RunEvent>,
+) -> IpcResult<Report> {
+    let idp: Idp = idp
+        .parse()
+        .map_err(|e: String| IpcError::new("input/idp", e))?;
+    let only = validate_only(only.unwrap_or_default())?;
+    // Only a full run becomes the target's last results (and the report to save).
+    let keep_as = match (&token_source, only.is_empty()) {
+        (TokenSource::Demo, true) => Some(ResultsOf::Demo),
+        (TokenSource::Profile { profile_id }, true) => Some(ResultsOf::Profile {
+            profile_id: profile_id.clone(),
+        }),
+        _ => None,
+    };
+    let credential = match token_source {
+        TokenSource::None => Credential::None,
+        TokenSource::Demo => {
+            // The demo token is only ever sent to the demo server, never to a URL typed later.
+            let demo_base = state.demo.lock().await.as_ref().map(|t| t.base_url());
+            if demo_base.as_deref() != Some(url.trim().trim_end_matches('/')) {
+                return Err(IpcError::new(
+                    "input/demo-token",
+                    "the demo token only works with the demo server; save your own token on the Target step",
+                ));
+            }
+            Credential::Bearer(Secret::new(preflight_testbed::config::DEMO_TOKEN))
+        }
+        TokenSource::Profile { profile_id } => {
+            Credential::Bearer(super::secrets::load_token(&profile_id).await?)
+        }
+    };
+    let mut target = Target::new(url.trim(), credential, idp)
+        .map_err(|e| IpcError::new("input/url", e.to_string()))?;
+    target.dialects = Vec::new();
+    let transport = LiveTransport::new(&NetConfig::default())
+        .map_err(|e| IpcError::new("net/config", e.to_string()))?;
+
+    let cancel = CancellationToken::new();
+    if let Some(previous) = state.run.lock().expect("run lock").replace(cancel.clone()) {
+        previous.cancel();
+    }
+
+    let exchanges = on_event.clone();
+    let probe = Probe::new(Arc::new(transport), target, Redactor::new())
+        .with_cancel(cancel.clone())
+        .with_observer(Arc::new(move |x: &Exchange| {
+            let _ = exchanges.send(RunEvent::Exchange {
+                exchange: summarise(x),
+            });
+        }));
+    let events = on_event.clone();
+    let sink: EventSink = Arc::new(move |event| {
+        // A closed window drops the channel; the run still finishes and is returned.
+        let _ = events.send(event);
+    });
+    let options = RunOptions {
+        only: only.clone(),
+        ..RunOptions::default()
+    };
+    let report = engine::run(&checks::read_only(), &probe, &options, &sink).await;
+
+    // The token stays in the state after the run: cancelling a finished run is a no-op.
+    if only.is_empty() {
+        *state.last_report.lock().expect("report lock") = Some(report.clone());
+    }
+    if let Some(of) = keep_as {
+        // Losing the last results is not worth failing a finished run over.
+        if let Err(e) = results::store(&app, &of, &report).await {
+            eprintln!("preflight: cannot keep the last results: {e}");
+        }
+    }
+    Ok(report)
+}
+
+/// Stop the run in progress; checks not yet started are reported as skipped.
+#[tauri::command]
+pub fn cancel_run(state: State<'_, AppState>) -> bool {
+    match state.run.lock().expect("run lock").take() {
+        Some(token) => {
+            token.cancel();
+            true
+        }
+        None => false,
+    }
+}
+
+fn summarise(x: &Exchange) -> ExchangeSummary {
+    ExchangeSummary {
+        id: x.id.clone(),
+        method: x.request.method.clone(),
+        url: x.request.url.clone(),
+        status: x.response.as_ref().map(|r| r.status),
+        failure: x.failure.as_ref().map(|f| f.code.clone()),
+        ms: x.ms,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_sources_from_the_ui() {
+        let demo: TokenSource = serde_json::from_str(r#"{"kind":"demo"}"#).unwrap();
+        assert!(matches!(demo, TokenSource::Demo));
+        let none: TokenSource = serde_json::from_str(r#"{"kind":"none"}"#).unwrap();
+        assert!(matches!(none, TokenSource::None));
+        let profile: TokenSource =
+            serde_json::from_str(r#"{"kind":"profile","profile_id":"acme"}"#).unwrap();
+        assert!(matches!(profile, TokenSource::Profile { profile_id } if profile_id == "acme"));
+        // A raw token is not a token source: secrets never travel with a run request.
+        assert!(serde_json::from_str::<TokenSource>(r#"{"kind":"bearer","token":"x"}"#).is_err());
+    }
+
+    #[test]
+    fn only_takes_known_read_only_checks() {
+        let ok = vec![
+            "entra/test-connection".to_string(),
+            "scim/endpoint-reachable".to_string(),
+        ];
+        assert_eq!(validate_only(ok.clone()).unwrap(), ok);
+        assert_eq!(
+            validate_only(vec!["nope/x".into()]).unwrap_err().code,
+            "input/check-id"
+        );
+        assert!(validate_only(Vec::new()).unwrap().is_empty());
+    }
+
+    #[test]
+    fn events_carry_the_event_tag() {
+        let v = serde_json::to_value(RunEvent::CheckStarted {
+            id: "scim/x".into(),
+            index: 0,
+            total: 3,
+        })
+        .unwrap();
+        assert_eq!(v["event"], "check_started");
+    }
+}

@@ -1,0 +1,214 @@
+//! IPC drift guard. Serialises one value of every type that crosses IPC (with every optional
+//! field set) and keeps the output in `ui/src/lib/ipc-fixtures.ts` as `… satisfies <TS type>`.
+//! So a change on either side fails a check: Rust output that differs from the committed file
+//! fails this test (rerun with `UPDATE_IPC_FIXTURES=1` to accept it), and TypeScript types in
+//! `ui/src/lib/types.ts` that no longer describe it fail `npm run check` in `ui/`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::commands::checks::CheckInfo;
+use crate::commands::demo::DemoServer;
+use crate::commands::profiles::ProfileView;
+use crate::commands::results::LastResults;
+use crate::error::IpcError;
+use preflight_core::Exchange;
+use preflight_core::check::Status;
+use preflight_core::event::{CheckHeader, ExchangeSummary, RunEvent};
+use preflight_core::exchange::{NetFailure, RecordedRequest, RecordedResponse};
+use preflight_core::report::{
+    CheckResult, DiagnosisView, FindingView, Report, Summary, TargetView, Tool,
+};
+use preflight_core::target::Idp;
+
+fn failed_check() -> CheckResult {
+    CheckResult {
+        id: "scim/users-filter-no-match".into(),
+        title: "A userName filter for an unknown user finds nobody".into(),
+        status: Status::Fail,
+        duration_ms: 12,
+        finding: Some(FindingView {
+            expected: "200 with totalResults 0".into(),
+            actual: "3 users".into(),
+            evidence: vec!["x2".into()],
+        }),
+        diagnosis: Some(DiagnosisView {
+            code: "scim/filter-ignored".into(),
+            title: "Filter is ignored".into(),
+            summary: "summary".into(),
+            idp_impact: "impact".into(),
+            fix: "fix".into(),
+            detail: Some("detail".into()),
+            candidates: vec!["scim/filter-unsupported".into()],
+        }),
+        note: Some("note".into()),
+        evidence: vec!["x1".into()],
+    }
+}
+
+fn exchange() -> Exchange {
+    Exchange {
+        id: "x1".into(),
+        purpose: Some("list users".into()),
+        request: RecordedRequest {
+            method: "GET".into(),
+            url: "https://scim.example.com/scim/v2/Users".into(),
+            headers: BTreeMap::from([("authorization".into(), "Bearer ***".into())]),
+            body: Some("{}".into()),
+        },
+        response: Some(RecordedResponse {
+            status: 200,
+            headers: BTreeMap::from([("content-type".into(), "application/scim+json".into())]),
+            body: "{}".into(),
+            body_truncated: true,
+            body_not_utf8: true,
+        }),
+        failure: Some(NetFailure {
+            code: "net/timeout".into(),
+            message: "timed out".into(),
+        }),
+        ms: 5,
+        started_at: Some("2026-01-01T00:00:00.000Z".into()),
+    }
+}
+
+fn summary() -> Summary {
+    Summary {
+        passed: 1,
+        failed: 1,
+        warned: 0,
+        skipped: 0,
+        blocked: 0,
+    }
+}
+
+fn ts_const<T: Serialize>(name: &str, ts_type: &str, value: &T) -> String {
+    let json = serde_json::to_string_pretty(value).expect("serialises");
+    format!("export const {name} = {json} satisfies {ts_type};\n\n")
+}
+
+fn render() -> String {
+    let events = vec![
+        RunEvent::Started {
+            run_id: "r1".into(),
+            checks: vec![CheckHeader {
+                id: "scim/x".into(),
+                title: "X".into(),
+            }],
+        },
+        RunEvent::CheckStarted {
+            id: "scim/x".into(),
+            index: 0,
+            total: 1,
+        },
+        RunEvent::Exchange {
+            exchange: ExchangeSummary {
+                id: "x1".into(),
+                method: "GET".into(),
+                url: "https://scim.example.com/scim/v2/Users".into(),
+                status: Some(200),
+                failure: Some("net/timeout".into()),
+                ms: 5,
+            },
+        },
+        RunEvent::CheckFinished {
+            result: Box::new(failed_check()),
+            index: 0,
+            total: 1,
+        },
+        RunEvent::Done {
+            cancelled: false,
+            summary: summary(),
+        },
+    ];
+    let report = Report {
+        schema_version: 1,
+        tool: Tool {
+            name: "preflight".into(),
+            version: "0.1.0".into(),
+        },
+        target: TargetView {
+            base_url: "https://scim.example.com/scim/v2".into(),
+            idp: "entra".into(),
+            dialects: vec!["entra-default".into()],
+            write: false,
+            vendor: Some("example".into()),
+            auth: "bearer".into(),
+        },
+        started_at: "2026-01-01T00:00:00Z".into(),
+        duration_ms: 100,
+        summary: summary(),
+        checks: vec![failed_check()],
+        diagnoses: vec!["scim/filter-ignored".into()],
+        exchanges: vec![exchange()],
+    };
+    let mut out = String::from(
+        "// GENERATED by `cargo test -p preflight-app ipc_fixtures` from the real serde output;\n\
+         // do not edit. `npm run check` fails when ./types.ts no longer matches it.\n\
+         import type { CheckInfo, DemoServer, IpcError, LastResults, ProfileView, Report, RunEvent } from './types';\n\n",
+    );
+    out += &ts_const("runEvents", "RunEvent[]", &events);
+    out += &ts_const("report", "Report", &report);
+    out += &ts_const(
+        "lastResults",
+        "LastResults",
+        &LastResults {
+            report: Some(report.clone()),
+            note: Some("note".into()),
+        },
+    );
+    out += &ts_const(
+        "checkInfo",
+        "CheckInfo",
+        &CheckInfo {
+            id: "scim/x",
+            title: "X",
+            what: "what",
+            fix: "fix",
+        },
+    );
+    out += &ts_const(
+        "demoServer",
+        "DemoServer",
+        &DemoServer {
+            base_url: "http://127.0.0.1:1/scim/v2".into(),
+            quirks: "".into(),
+        },
+    );
+    out += &ts_const(
+        "profileView",
+        "ProfileView",
+        &ProfileView {
+            id: "acme".into(),
+            name: "Acme".into(),
+            base_url: "https://scim.example.com/scim/v2".into(),
+            idp: Idp::Okta,
+        },
+    );
+    out += &ts_const(
+        "ipcError",
+        "IpcError",
+        &IpcError::new("input/url", "bad URL"),
+    );
+    out.truncate(out.trim_end().len());
+    out.push('\n');
+    out
+}
+
+#[test]
+fn ipc_fixtures_match_the_committed_typescript() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/ipc-fixtures.ts");
+    let fresh = render();
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    if std::env::var_os("UPDATE_IPC_FIXTURES").is_some() || committed.is_empty() {
+        std::fs::write(&path, &fresh).expect("write ipc-fixtures.ts");
+        return;
+    }
+    assert!(
+        committed == fresh,
+        "the IPC types changed on the Rust side: rerun with UPDATE_IPC_FIXTURES=1, then make ui/src/lib/types.ts \
+         match (cd ui && npm run check)"
+    );
+}

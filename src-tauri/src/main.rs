@@ -1,0 +1,38 @@
+//! Preflight desktop shell: window, IPC commands and keyring wiring over `preflight-core`.
+//! Thin on purpose — every verdict, diagnosis and report comes from the core.
+
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+mod error;
+#[cfg(test)]
+mod ipc_fixtures;
+mod state;
+
+fn main() {
+    if let Err(e) = run() {
+        eprintln!("error: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+fn run() -> anyhow::Result<()> {
+    tauri::Builder::default()
+        .manage(state::AppState::default())
+        .invoke_handler(tauri::generate_handler![
+            commands::checks::list_checks,
+            commands::demo::start_demo,
+            commands::demo::set_demo_quirks,
+            commands::run::run_checks,
+            commands::run::cancel_run,
+            commands::secrets::save_secret,
+            commands::secrets::delete_secret,
+            commands::secrets::secret_status,
+            commands::profiles::save_profile,
+            commands::profiles::list_profiles,
+            commands::report::save_report,
+            commands::results::last_results,
+        ])
+        .run(tauri::generate_context!())?;
+    Ok(())
+}

@@ -1,0 +1,52 @@
+// The only module that talks to the Tauri shell. Everything else imports from here.
+import { invoke, Channel } from '@tauri-apps/api/core';
+import type { CheckInfo, DemoServer, IdpId, IpcError, LastResults, ProfileView, Report, ResultsOf, RunEvent, TokenSource } from './types';
+
+function toIpcError(e: unknown): IpcError {
+  if (e && typeof e === 'object' && 'code' in e && 'message' in e) {
+    return { code: String((e as IpcError).code), message: String((e as IpcError).message) };
+  }
+  return { code: 'ipc/unknown', message: String(e) };
+}
+
+async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args);
+  } catch (e) {
+    throw toIpcError(e);
+  }
+}
+
+export const listChecks = () => call<CheckInfo[]>('list_checks');
+export const startDemo = () => call<DemoServer>('start_demo');
+export const setDemoQuirks = (quirks: string) => call<DemoServer>('set_demo_quirks', { quirks });
+
+/** Runs the read-only plan, or only the check ids in `only` (validated by the shell). */
+export function runChecks(
+  url: string, tokenSource: TokenSource, idp: IdpId, onEvent: (e: RunEvent) => void, only?: string[],
+): Promise<Report> {
+  const channel = new Channel<RunEvent>();
+  channel.onmessage = onEvent;
+  return call<Report>('run_checks', { url, tokenSource, idp, only: only ?? null, onEvent: channel });
+}
+
+export const cancelRun = () => call<boolean>('cancel_run');
+
+/** Sends the secret once; it is never returned. */
+export const saveSecret = (profileId: string, kind: 'token' | 'client-secret', value: string) =>
+  call<void>('save_secret', { profileId, kind, value });
+export const deleteSecret = (profileId: string, kind: 'token' | 'client-secret') =>
+  call<void>('delete_secret', { profileId, kind });
+export const secretStatus = (profileId: string, kind: 'token' | 'client-secret') =>
+  call<boolean>('secret_status', { profileId, kind });
+
+/** Non-secret settings of a saved target (the token goes through saveSecret). */
+export const saveProfile = (profile: { id: string; name: string; base_url: string; idp: IdpId }) =>
+  call<ProfileView>('save_profile', { profile });
+export const listProfiles = () => call<ProfileView[]>('list_profiles');
+
+/** Writes the last report's JSON into the Downloads folder; returns the path. */
+export const saveReport = () => call<string>('save_report');
+
+/** The last full run kept for the demo server or a saved profile (never an error for a damaged file). */
+export const lastResults = (of: ResultsOf) => call<LastResults>('last_results', { of });
