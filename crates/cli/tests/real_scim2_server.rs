@@ -5,62 +5,11 @@
 //! Skipped (with a message) when the venv is missing, unless PREFLIGHT_REQUIRE_REAL_SERVERS=1
 //! — as in `scripts/test.sh` and CI — where a missing server is a failure.
 
-use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
-struct Server {
-    pid: u32,
-    base_url: String,
-    root_url: String,
-}
+mod scim2_server;
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = Command::new("kill").arg(self.pid.to_string()).status();
-    }
-}
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn start(token: &str) -> Option<Server> {
-    let venv = std::env::var("PREFLIGHT_REAL_VENV")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| repo().join(".venv-real"));
-    if !venv.join("bin/scim2-server").exists() {
-        assert!(
-            std::env::var("PREFLIGHT_REQUIRE_REAL_SERVERS").is_err(),
-            "scim2-server is not installed in {}; run tests/real-servers/install.sh",
-            venv.display()
-        );
-        eprintln!("skipping: scim2-server not installed (run tests/real-servers/install.sh)");
-        return None;
-    }
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let out = Command::new("bash")
-        .arg(repo().join("tests/real-servers/start-scim2-server.sh"))
-        .arg(port.to_string())
-        .arg(token)
-        .env("VENV", &venv)
-        .stderr(Stdio::inherit())
-        .output()
-        .expect("start script runs");
-    assert!(out.status.success(), "scim2-server did not start");
-    let pid: u32 = String::from_utf8_lossy(&out.stdout)
-        .trim()
-        .parse()
-        .expect("start script prints the PID");
-    Some(Server {
-        pid,
-        base_url: format!("http://127.0.0.1:{port}/v2"),
-        root_url: format!("http://127.0.0.1:{port}"),
-    })
-}
+use scim2_server::start;
 
 fn preflight(url: &str, token: &str, format: &str) -> Output {
     Command::new(env!("CARGO_BIN_EXE_preflight"))
@@ -113,7 +62,7 @@ fn preflight_against_scim2_server() {
     let Some(server) = start(&canary) else { return };
 
     // The right token: nothing fails, exit 0.
-    let ok = preflight(&server.base_url, &canary, "json");
+    let ok = preflight(&server.base_url(), &canary, "json");
     let r = report(&ok);
     assert_eq!(
         failures(&r),
@@ -129,7 +78,7 @@ fn preflight_against_scim2_server() {
     assert_eq!(r["summary"]["blocked"], 0);
 
     // The canary token appears in no output: JSON report, progress, human report.
-    let human = preflight(&server.base_url, &canary, "human");
+    let human = preflight(&server.base_url(), &canary, "human");
     for (name, bytes) in [
         ("json stdout", &ok.stdout),
         ("json stderr", &ok.stderr),
@@ -147,7 +96,7 @@ fn preflight_against_scim2_server() {
     );
 
     // A wrong token: named as rejected, exit 1.
-    let wrong = preflight(&server.base_url, "wrong-token-value", "json");
+    let wrong = preflight(&server.base_url(), "wrong-token-value", "json");
     let r = report(&wrong);
     assert!(
         diagnoses(&r).contains(&"auth/token-rejected".to_string()),
@@ -158,7 +107,7 @@ fn preflight_against_scim2_server() {
 
     // The base URL without /v2: this server also answers at its root, but its own
     // meta.location names /v2 as the SCIM root — Preflight says so.
-    let short = preflight(&server.root_url, &canary, "json");
+    let short = preflight(&server.root_url(), &canary, "json");
     let r = report(&short);
     assert!(
         diagnoses(&r).contains(&"url/missing-version-segment".to_string()),

@@ -7,59 +7,11 @@
 //! IdPs send (tests/real-servers/SCIM2_SERVER_NOTES.md, "Where it departs"), and those are
 //! exactly the findings an admin needs.
 
-use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
-struct Server {
-    pid: u32,
-    url: String,
-}
+mod scim2_server;
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = Command::new("kill").arg(self.pid.to_string()).status();
-    }
-}
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn start(token: &str) -> Option<Server> {
-    let venv = std::env::var("PREFLIGHT_REAL_VENV")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| repo().join(".venv-real"));
-    if !venv.join("bin/scim2-server").exists() {
-        assert!(
-            std::env::var("PREFLIGHT_REQUIRE_REAL_SERVERS").is_err(),
-            "scim2-server is not installed in {}",
-            venv.display()
-        );
-        eprintln!("skipping: scim2-server not installed (run tests/real-servers/install.sh)");
-        return None;
-    }
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let out = Command::new("bash")
-        .arg(repo().join("tests/real-servers/start-scim2-server.sh"))
-        .args([port.to_string(), token.to_string()])
-        .env("VENV", &venv)
-        .stderr(Stdio::inherit())
-        .output()
-        .expect("start script runs");
-    assert!(out.status.success(), "scim2-server did not start");
-    let pid = String::from_utf8_lossy(&out.stdout)
-        .trim()
-        .parse()
-        .expect("the start script prints the PID");
-    Some(Server {
-        pid,
-        url: format!("http://127.0.0.1:{port}/v2"),
-    })
-}
+use scim2_server::start;
 
 fn write_run(url: &str, token: &str, dialect: &str, data: &std::path::Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_preflight"))
@@ -129,7 +81,7 @@ fn every_dialect_against_scim2_server() {
         "generic-rfc7644",
     ];
     for dialect in dialects {
-        let out = write_run(&server.url, &canary, dialect, &data);
+        let out = write_run(&server.base_url(), &canary, dialect, &data);
         let got = findings(&out);
         let has = |s: &str| got.iter().any(|g| g == s);
         // Deviation 7 (NOTES): `/ResourceTypes` and `/Schemas` demand a token — a read-only
@@ -193,8 +145,8 @@ fn every_dialect_against_scim2_server() {
         // Every test object was removed at the end of the run.
         assert_eq!(
             (
-                count(&server.url, &canary, "Users"),
-                count(&server.url, &canary, "Groups")
+                count(&server.base_url(), &canary, "Users"),
+                count(&server.base_url(), &canary, "Groups")
             ),
             (0, 0),
             "{dialect} left objects behind"
