@@ -12,7 +12,7 @@ cd "$ROOT"
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
   scripts/app-build.sh
 fi
-export APP_BINARY="${APP_BINARY:-$ROOT/target/debug/preflight-app}"
+export APP_BINARY="${APP_BINARY:-${CARGO_TARGET_DIR:-$ROOT/target}/debug/preflight-app}"
 export SCREENSHOT="${SCREENSHOT:-$ROOT/docs/screenshot-checks.png}"
 [ -x "$APP_BINARY" ] || { echo "error: no app binary at $APP_BINARY" >&2; exit 2; }
 command -v tauri-driver >/dev/null || export PATH="$HOME/.cargo/bin:$PATH"

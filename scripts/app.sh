@@ -7,4 +7,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/app-build.sh --release
-exec target/release/preflight-app "$@"
+exec "${CARGO_TARGET_DIR:-target}/release/preflight-app" "$@"

@@ -6,4 +6,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PREFLIGHT_APP=0 bash scripts/setup.sh
 cargo build --release --locked -p preflight-cli
-exec target/release/preflight demo "$@"
+exec "${CARGO_TARGET_DIR:-target}/release/preflight" demo "$@"
