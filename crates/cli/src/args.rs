@@ -22,7 +22,7 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Run the checks against a SCIM endpoint (read-only).
+    /// Run the checks against a SCIM endpoint (read-only; --write also replays the IdP's provisioning flow).
     Check(CheckArgs),
     /// List every check ID with its title.
     Checks,
