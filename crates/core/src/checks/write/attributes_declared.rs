@@ -1,10 +1,9 @@
 use async_trait::async_trait;
 
-use super::support::applies_write;
+use super::support::{applies_write, create_payload_paths};
 use crate::check::{Cause, Check, CheckDoc, RunCtx, RunOptions, Verdict};
 use crate::checks::judge::TOKEN_GATE;
-use crate::dialect::{self, create_body};
-use crate::provision::{TargetSchema, payload_paths};
+use crate::provision::TargetSchema;
 use crate::target::Target;
 
 /// Every attribute a selected dialect sends on create is declared in the target's /Schemas.
@@ -46,19 +45,10 @@ impl Check for DialectAttributesDeclared {
         if !schema.readable {
             return Verdict::Skip("/Schemas could not be read; nothing to compare with".into());
         }
-        let target = ctx.target();
         let mut lines = Vec::new();
         let mut fixes = Vec::new();
-        for d in dialect::selected(&target.dialects, target.idp.as_str()) {
-            let vars = target
-                .test_user
-                .clone()
-                .unwrap_or_default()
-                .vars(&ctx.options.run_id, "schema");
-            let Some(body) = create_body(d, &vars) else {
-                continue;
-            };
-            let undeclared = schema.undeclared(&payload_paths(&body));
+        for (d, paths) in create_payload_paths(ctx) {
+            let undeclared = schema.undeclared(&paths);
             if undeclared.is_empty() {
                 continue;
             }

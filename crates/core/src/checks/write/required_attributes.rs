@@ -1,10 +1,9 @@
 use async_trait::async_trait;
 
-use super::support::applies_write;
+use super::support::{applies_write, create_payload_paths};
 use crate::check::{Cause, Check, CheckDoc, RunCtx, RunOptions, Verdict};
 use crate::checks::judge::TOKEN_GATE;
-use crate::dialect::{self, create_body};
-use crate::provision::{TargetSchema, payload_paths};
+use crate::provision::TargetSchema;
 use crate::target::Target;
 
 /// Every attribute the target requires is sent by each selected dialect's create payload.
@@ -39,19 +38,10 @@ impl Check for DialectRequiredAttributes {
         if !schema.readable {
             return Verdict::Skip("/Schemas could not be read; nothing to compare with".into());
         }
-        let target = ctx.target();
         let mut lines = Vec::new();
         let mut fixes = Vec::new();
-        for d in dialect::selected(&target.dialects, target.idp.as_str()) {
-            let vars = target
-                .test_user
-                .clone()
-                .unwrap_or_default()
-                .vars(&ctx.options.run_id, "schema");
-            let Some(body) = create_body(d, &vars) else {
-                continue;
-            };
-            let missing = schema.missing_required(&payload_paths(&body));
+        for (d, paths) in create_payload_paths(ctx) {
+            let missing = schema.missing_required(&paths);
             if missing.is_empty() {
                 continue;
             }

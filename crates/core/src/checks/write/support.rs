@@ -15,6 +15,23 @@ use crate::target::Target;
 
 pub const CREATE_GATE: &str = "scim/users-create";
 
+/// The attribute paths each selected dialect's create payload would send, rendered for the
+/// run's test user — what the schema comparisons judge before anything is written.
+pub fn create_payload_paths(ctx: &RunCtx<'_>) -> Vec<(&'static Dialect, Vec<String>)> {
+    let target = ctx.target();
+    let vars = target
+        .test_user
+        .clone()
+        .unwrap_or_default()
+        .vars(&ctx.options.run_id, "schema");
+    dialect::selected(&target.dialects, target.idp.as_str())
+        .into_iter()
+        .filter_map(|d| {
+            dialect::create_body(d, &vars).map(|body| (d, crate::provision::payload_paths(&body)))
+        })
+        .collect()
+}
+
 /// Write checks run only with `--write`.
 pub fn applies_write(target: &Target) -> Result<(), String> {
     if target.write {
