@@ -3,38 +3,17 @@
 //! `tests/real-servers/install.sh`) reads the right counts, the token appears nowhere, and
 //! a package is never half-written nor silently overwritten.
 
-use std::io::Write;
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use preflight_testbed::{Quirks, StaticToken, Testbed, TestbedConfig};
 
 const TOKEN: &str = "canary-FormatsToken-4417";
 
 fn preflight(args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_preflight"))
-        .args(args)
-        .env_remove("PREFLIGHT_TOKEN")
-        .env_remove("PREFLIGHT_CLIENT_SECRET")
-        .env("NO_COLOR", "1")
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    if let Some(input) = stdin {
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
-    }
-    child.wait_with_output().unwrap()
+    common::preflight(args, &[], stdin)
 }
 
 fn stderr(o: &Output) -> String {

@@ -9,9 +9,9 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 use std::sync::Arc;
 
 use base64::Engine;
@@ -184,29 +184,10 @@ fn temp_dir(name: &str) -> PathBuf {
 }
 
 fn bundle(args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_preflight"))
-        .arg("bundle")
-        .args(args)
-        .env_remove("PREFLIGHT_TOKEN")
-        .env_remove("PREFLIGHT_CLIENT_SECRET")
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    if let Some(input) = stdin {
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
-    }
-    child.wait_with_output().unwrap()
+    let all: Vec<&str> = std::iter::once("bundle")
+        .chain(args.iter().copied())
+        .collect();
+    common::preflight(&all, &[], stdin)
 }
 
 fn zip_entries(path: &std::path::Path) -> Vec<(String, Vec<u8>)> {
