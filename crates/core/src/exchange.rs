@@ -123,26 +123,25 @@ impl Exchange {
     /// A copy fit for a report: bodies cut to [`REPORT_BODY_LIMIT`].
     pub fn for_report(&self) -> Exchange {
         let mut copy = self.clone();
-        if let Some(r) = copy.response.as_mut()
-            && r.body.len() > REPORT_BODY_LIMIT
-        {
-            let mut cut = REPORT_BODY_LIMIT;
-            while !r.body.is_char_boundary(cut) {
-                cut -= 1;
-            }
-            r.body.truncate(cut);
-            r.body.push_str("… (truncated)");
+        if let Some(r) = copy.response.as_mut() {
+            cut_for_report(&mut r.body);
         }
-        if let Some(body) = copy.request.body.as_mut()
-            && body.len() > REPORT_BODY_LIMIT
-        {
-            let mut cut = REPORT_BODY_LIMIT;
-            while !body.is_char_boundary(cut) {
-                cut -= 1;
-            }
-            body.truncate(cut);
-            body.push_str("… (truncated)");
+        if let Some(body) = copy.request.body.as_mut() {
+            cut_for_report(body);
         }
         copy
     }
+}
+
+/// Cut a body to [`REPORT_BODY_LIMIT`] bytes on a character boundary, marking the cut.
+fn cut_for_report(body: &mut String) {
+    if body.len() <= REPORT_BODY_LIMIT {
+        return;
+    }
+    let mut cut = REPORT_BODY_LIMIT;
+    while !body.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    body.truncate(cut);
+    body.push_str("… (truncated)");
 }
