@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs inside xvfb-run + dbus-run-session (see app-e2e.sh). Throwaway HOME/XDG dirs, an
-# unlocked gnome-keyring, tauri-driver on :4444, then the node:test spec.
+# unlocked gnome-keyring, tauri-driver on :${E2E_PORT:-4444}, then the node:test spec.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 TMP="$(mktemp -d /tmp/preflight-e2e.XXXXXX)"
@@ -24,15 +24,19 @@ eval "$(echo -n pass | gnome-keyring-daemon --unlock --components=secrets)"
 export GNOME_KEYRING_CONTROL
 KEYRING_PID="${GNOME_KEYRING_PID:-}"
 
-tauri-driver --port 4444 >"$TMP/tauri-driver.log" 2>&1 &
+# E2E_PORT lets two e2e runs share a machine (tauri-driver and its native WebKitWebDriver port).
+PORT="${E2E_PORT:-4444}"
+tauri-driver --port "$PORT" --native-port "$((PORT + 1))" >"$TMP/tauri-driver.log" 2>&1 &
 DRIVER_PID=$!
 for _ in $(seq 1 50); do
-  if curl -fsS -m 1 http://127.0.0.1:4444/status >/dev/null 2>&1; then break; fi
+  if curl -fsS -m 1 http://127.0.0.1:$PORT/status >/dev/null 2>&1; then break; fi
   sleep 0.2
 done
-curl -fsS -m 2 http://127.0.0.1:4444/status >/dev/null || { echo "tauri-driver did not start" >&2; cat "$TMP/tauri-driver.log" >&2; exit 2; }
+curl -fsS -m 2 "http://127.0.0.1:$PORT/status" >/dev/null || { echo "tauri-driver did not start" >&2; cat "$TMP/tauri-driver.log" >&2; exit 2; }
 
 status=0
-WEBDRIVER_URL=http://127.0.0.1:4444 node --test --test-reporter=tap --test-timeout=240000 "${E2E_SPEC:-$ROOT/tests/e2e/app.test.mjs}" || status=$?
+# Every tests/e2e/*.test.mjs runs (one file per screen); E2E_SPEC narrows it to one file.
+if [ -n "${E2E_SPEC:-}" ]; then SPECS=("$E2E_SPEC"); else SPECS=("$ROOT"/tests/e2e/*.test.mjs); fi
+WEBDRIVER_URL="http://127.0.0.1:$PORT" node --test --test-concurrency=1 --test-reporter=tap --test-timeout=240000 "${SPECS[@]}" || status=$?
 if [ "$status" != 0 ]; then echo "--- tauri-driver log ---" >&2; tail -n 50 "$TMP/tauri-driver.log" >&2; fi
 exit "$status"
