@@ -9,6 +9,8 @@ APT_PACKAGES=(build-essential pkg-config libssl-dev python3-venv curl dbus gnome
 # Federation tests: openssl + xmlsec1 sign SAML fixtures; Node.js runs the real OIDC provider.
 APT_PACKAGES+=(openssl xmlsec1)
 command -v node >/dev/null 2>&1 || APT_PACKAGES+=(nodejs npm)
+# Trace tests: headless Chromium records real sign-in HARs (tests/real-browser).
+APT_PACKAGES+=(chromium)
 if [ -n "${PREFLIGHT_APP:-1}" ] && [ "${PREFLIGHT_APP:-1}" != 0 ]; then
   # The desktop app (Tauri 2 on WebKitGTK), and for its tests: Xvfb, the WebKit WebDriver,
   # xwininfo (x11-utils) for the start-up benchmark.

@@ -34,6 +34,19 @@ else
   echo "install.sh: npm not found; install Node.js 20+ to run the OIDC provider tests" >&2
 fi
 
+# The real-browser HAR recorder for crates/cli/tests/trace_real_browser.rs (playwright-core
+# driving the system chromium, oidc-provider, samlify), pinned by tests/real-browser/package-lock.json.
+# Skipped when node_modules was installed from the same lock file.
+browser_dir="$repo/tests/real-browser"
+if cmp -s "$browser_dir/package-lock.json" "$browser_dir/node_modules/.installed-from-lock" 2>/dev/null; then
+  echo "install.sh: real-browser recorder already installed" >&2
+elif command -v npm >/dev/null 2>&1; then
+  (cd "$browser_dir" && npm ci --no-audit --no-fund --loglevel=error \
+    && cp package-lock.json node_modules/.installed-from-lock)
+else
+  echo "install.sh: npm not found; install Node.js 20+ to record the real-browser traces" >&2
+fi
+
 # Top-level packages first, then their dependencies, as observed to install
 # together on Python 3.11.
 PINS=(
