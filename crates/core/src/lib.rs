@@ -14,6 +14,7 @@ pub mod event;
 pub mod exchange;
 pub mod federation;
 pub mod jwt;
+pub mod lifecycle;
 pub mod probe;
 pub mod profile;
 pub mod provision;
