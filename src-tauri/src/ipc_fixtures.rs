@@ -192,6 +192,7 @@ fn render() -> String {
         "IpcError",
         &IpcError::new("input/url", "bad URL"),
     );
+    out += &screens::render(&report);
     out.truncate(out.trim_end().len());
     out.push('\n');
     out
@@ -212,3 +213,9 @@ fn ipc_fixtures_match_the_committed_typescript() {
          match (cd ui && npm run check)"
     );
 }
+
+/// The issue 5/6/8 screens' types (write mode, provision on demand, scan, journal sweep, SSO,
+/// explainer, bundle). Inputs the UI sends are deserialised here first, so the same value
+/// proves Rust accepts it and `npm run check` proves the TypeScript type describes it.
+#[path = "ipc_fixtures_screens.rs"]
+mod screens;

@@ -19,6 +19,7 @@ fn main() {
 fn run() -> anyhow::Result<()> {
     tauri::Builder::default()
         .manage(state::AppState::default())
+        .manage(commands::write::WriteState::default())
         .invoke_handler(tauri::generate_handler![
             commands::checks::list_checks,
             commands::demo::start_demo,
@@ -32,6 +33,19 @@ fn run() -> anyhow::Result<()> {
             commands::profiles::list_profiles,
             commands::report::save_report,
             commands::results::last_results,
+            commands::write::list_dialects,
+            commands::write::write_preview,
+            commands::write::run_write_checks,
+            commands::provision::provision_preview,
+            commands::provision::provision_on_demand,
+            commands::scan::run_scan,
+            commands::cleanup::sweep_journal,
+            commands::sso::run_oidc,
+            commands::sso::run_saml,
+            commands::explain::explain_error,
+            commands::bundle::bundle_preview,
+            commands::bundle::export_bundle,
+            commands::bundle::report_html,
         ])
         .run(tauri::generate_context!())?;
     Ok(())

@@ -8,3 +8,11 @@ pub mod report;
 pub mod results;
 pub mod run;
 pub mod secrets;
+// Issue 5/6/8 screens: write mode, provision on demand, scan, journal sweep, SSO, explainer, bundle.
+pub mod bundle;
+pub mod cleanup;
+pub mod explain;
+pub mod provision;
+pub mod scan;
+pub mod sso;
+pub mod write;

@@ -280,3 +280,626 @@ export const ipcError = {
   "code": "input/url",
   "message": "bad URL"
 } satisfies IpcError;
+
+import type { BundleInput, BundlePreview, DialectInfo, ExplainedError, JournalSweep, OidcInput, OnDemandOutcome, SamlInput, ScanEvent, WriteOutcome, WritePreview } from './types';
+
+export const writePreview = {
+  "run_id": "ab12cd34",
+  "base_url": "https://scim.example.com/scim/v2",
+  "dialect": "entra-default",
+  "dialect_title": "Microsoft Entra ID",
+  "objects": [
+    {
+      "kind": "group",
+      "name": "preflight-test-ab12cd34-entra-default-2-group",
+      "by": "entra/provision-group",
+      "renamed_to": "preflight-test-ab12cd34-entra-default-2-group-renamed",
+      "note": "sent twice"
+    }
+  ],
+  "journal": "/home/u/.local/share/preflight/journal"
+} satisfies WritePreview;
+
+export const writeOutcome = {
+  "report": {
+    "schema_version": 1,
+    "tool": {
+      "name": "preflight",
+      "version": "0.1.0"
+    },
+    "target": {
+      "base_url": "https://scim.example.com/scim/v2",
+      "idp": "entra",
+      "dialects": [
+        "entra-default"
+      ],
+      "write": false,
+      "vendor": "example",
+      "auth": "bearer"
+    },
+    "started_at": "2026-01-01T00:00:00Z",
+    "duration_ms": 100,
+    "summary": {
+      "passed": 1,
+      "failed": 1,
+      "warned": 0,
+      "skipped": 0,
+      "blocked": 0
+    },
+    "checks": [
+      {
+        "id": "scim/users-filter-no-match",
+        "title": "A userName filter for an unknown user finds nobody",
+        "status": "fail",
+        "duration_ms": 12,
+        "finding": {
+          "expected": "200 with totalResults 0",
+          "actual": "3 users",
+          "evidence": [
+            "x2"
+          ]
+        },
+        "diagnosis": {
+          "code": "scim/filter-ignored",
+          "title": "Filter is ignored",
+          "summary": "summary",
+          "idp_impact": "impact",
+          "fix": "fix",
+          "detail": "detail",
+          "candidates": [
+            "scim/filter-unsupported"
+          ]
+        },
+        "note": "note",
+        "evidence": [
+          "x1"
+        ]
+      }
+    ],
+    "diagnoses": [
+      "scim/filter-ignored"
+    ],
+    "exchanges": [
+      {
+        "id": "x1",
+        "purpose": "list users",
+        "request": {
+          "method": "GET",
+          "url": "https://scim.example.com/scim/v2/Users",
+          "headers": {
+            "authorization": "Bearer ***"
+          },
+          "body": "{}"
+        },
+        "response": {
+          "status": 200,
+          "headers": {
+            "content-type": "application/scim+json"
+          },
+          "body": "{}",
+          "body_truncated": true,
+          "body_not_utf8": true
+        },
+        "failure": {
+          "code": "net/timeout",
+          "message": "timed out"
+        },
+        "ms": 5,
+        "started_at": "2026-01-01T00:00:00.000Z"
+      }
+    ]
+  },
+  "cleanup": {
+    "deleted": 3,
+    "absent": 1,
+    "left": [
+      "Users preflight-test-r1-x: DELETE answered 500"
+    ]
+  }
+} satisfies WriteOutcome;
+
+export const dialectInfo = {
+  "id": "okta-oin",
+  "idp": "okta",
+  "title": "Okta (OIN)",
+  "default_for_idp": true,
+  "flows": [
+    {
+      "check_id": "okta/assign-user",
+      "title": "Assign a user",
+      "steps": [
+        "match",
+        "create"
+      ]
+    }
+  ]
+} satisfies DialectInfo;
+
+export const onDemandOutcome = {
+  "report": {
+    "schema_version": 1,
+    "tool": {
+      "name": "preflight",
+      "version": "0.1.0"
+    },
+    "target": {
+      "base_url": "https://scim.example.com/scim/v2",
+      "idp": "entra",
+      "dialects": [
+        "entra-default"
+      ],
+      "write": false,
+      "vendor": "example",
+      "auth": "bearer"
+    },
+    "started_at": "2026-01-01T00:00:00Z",
+    "duration_ms": 100,
+    "summary": {
+      "passed": 1,
+      "failed": 1,
+      "warned": 0,
+      "skipped": 0,
+      "blocked": 0
+    },
+    "checks": [
+      {
+        "id": "scim/users-filter-no-match",
+        "title": "A userName filter for an unknown user finds nobody",
+        "status": "fail",
+        "duration_ms": 12,
+        "finding": {
+          "expected": "200 with totalResults 0",
+          "actual": "3 users",
+          "evidence": [
+            "x2"
+          ]
+        },
+        "diagnosis": {
+          "code": "scim/filter-ignored",
+          "title": "Filter is ignored",
+          "summary": "summary",
+          "idp_impact": "impact",
+          "fix": "fix",
+          "detail": "detail",
+          "candidates": [
+            "scim/filter-unsupported"
+          ]
+        },
+        "note": "note",
+        "evidence": [
+          "x1"
+        ]
+      }
+    ],
+    "diagnoses": [
+      "scim/filter-ignored"
+    ],
+    "exchanges": [
+      {
+        "id": "x1",
+        "purpose": "list users",
+        "request": {
+          "method": "GET",
+          "url": "https://scim.example.com/scim/v2/Users",
+          "headers": {
+            "authorization": "Bearer ***"
+          },
+          "body": "{}"
+        },
+        "response": {
+          "status": 200,
+          "headers": {
+            "content-type": "application/scim+json"
+          },
+          "body": "{}",
+          "body_truncated": true,
+          "body_not_utf8": true
+        },
+        "failure": {
+          "code": "net/timeout",
+          "message": "timed out"
+        },
+        "ms": 5,
+        "started_at": "2026-01-01T00:00:00.000Z"
+      }
+    ]
+  },
+  "result": {
+    "id": "scim/users-filter-no-match",
+    "title": "A userName filter for an unknown user finds nobody",
+    "status": "fail",
+    "duration_ms": 12,
+    "finding": {
+      "expected": "200 with totalResults 0",
+      "actual": "3 users",
+      "evidence": [
+        "x2"
+      ]
+    },
+    "diagnosis": {
+      "code": "scim/filter-ignored",
+      "title": "Filter is ignored",
+      "summary": "summary",
+      "idp_impact": "impact",
+      "fix": "fix",
+      "detail": "detail",
+      "candidates": [
+        "scim/filter-unsupported"
+      ]
+    },
+    "note": "note",
+    "evidence": [
+      "x1"
+    ]
+  },
+  "steps": [
+    {
+      "label": "Create the user",
+      "method": "POST",
+      "path": "/Users",
+      "state": "pass",
+      "exchanges": [
+        "x1"
+      ],
+      "idp_conclusion": "Entra logs the user as failed"
+    },
+    {
+      "label": "Create the user",
+      "method": "POST",
+      "path": "/Users",
+      "state": "fail",
+      "exchanges": [
+        "x1"
+      ],
+      "idp_conclusion": "Entra logs the user as failed"
+    },
+    {
+      "label": "Create the user",
+      "method": "POST",
+      "path": "/Users",
+      "state": "not_run",
+      "exchanges": [
+        "x1"
+      ],
+      "idp_conclusion": "Entra logs the user as failed"
+    }
+  ],
+  "cleanup": {
+    "deleted": 3,
+    "absent": 1,
+    "left": [
+      "Users preflight-test-r1-x: DELETE answered 500"
+    ]
+  },
+  "cleanup_exchanges": [
+    "x9"
+  ]
+} satisfies OnDemandOutcome;
+
+export const onDemandNotRun = {
+  "report": {
+    "schema_version": 1,
+    "tool": {
+      "name": "preflight",
+      "version": "0.1.0"
+    },
+    "target": {
+      "base_url": "https://scim.example.com/scim/v2",
+      "idp": "entra",
+      "dialects": [
+        "entra-default"
+      ],
+      "write": false,
+      "vendor": "example",
+      "auth": "bearer"
+    },
+    "started_at": "2026-01-01T00:00:00Z",
+    "duration_ms": 100,
+    "summary": {
+      "passed": 1,
+      "failed": 1,
+      "warned": 0,
+      "skipped": 0,
+      "blocked": 0
+    },
+    "checks": [
+      {
+        "id": "scim/users-filter-no-match",
+        "title": "A userName filter for an unknown user finds nobody",
+        "status": "fail",
+        "duration_ms": 12,
+        "finding": {
+          "expected": "200 with totalResults 0",
+          "actual": "3 users",
+          "evidence": [
+            "x2"
+          ]
+        },
+        "diagnosis": {
+          "code": "scim/filter-ignored",
+          "title": "Filter is ignored",
+          "summary": "summary",
+          "idp_impact": "impact",
+          "fix": "fix",
+          "detail": "detail",
+          "candidates": [
+            "scim/filter-unsupported"
+          ]
+        },
+        "note": "note",
+        "evidence": [
+          "x1"
+        ]
+      }
+    ],
+    "diagnoses": [
+      "scim/filter-ignored"
+    ],
+    "exchanges": [
+      {
+        "id": "x1",
+        "purpose": "list users",
+        "request": {
+          "method": "GET",
+          "url": "https://scim.example.com/scim/v2/Users",
+          "headers": {
+            "authorization": "Bearer ***"
+          },
+          "body": "{}"
+        },
+        "response": {
+          "status": 200,
+          "headers": {
+            "content-type": "application/scim+json"
+          },
+          "body": "{}",
+          "body_truncated": true,
+          "body_not_utf8": true
+        },
+        "failure": {
+          "code": "net/timeout",
+          "message": "timed out"
+        },
+        "ms": 5,
+        "started_at": "2026-01-01T00:00:00.000Z"
+      }
+    ]
+  },
+  "result": null,
+  "steps": [],
+  "cleanup": {
+    "deleted": 0,
+    "absent": 0,
+    "left": []
+  },
+  "cleanup_exchanges": []
+} satisfies OnDemandOutcome;
+
+export const scanEvents = [
+  {
+    "event": "page",
+    "collection": "Users",
+    "start_index": 101,
+    "status": 200,
+    "requests": 2
+  },
+  {
+    "event": "page",
+    "collection": "Groups",
+    "start_index": null,
+    "status": null,
+    "requests": 3
+  }
+] satisfies ScanEvent[];
+
+export const journalSweep = {
+  "journal": "/home/u/.local/share/preflight/journal",
+  "swept": [
+    {
+      "base_url": "https://scim.example.com/scim/v2",
+      "using": "profile acme",
+      "deleted": 2,
+      "absent": 0,
+      "left": [
+        "Users preflight-test-x: GET answered 500"
+      ]
+    }
+  ],
+  "kept": [
+    {
+      "base_url": "https://other.example.com/scim/v2",
+      "open": 1,
+      "reason": "no saved profile has this base URL"
+    }
+  ]
+} satisfies JournalSweep;
+
+export const explained = [
+  {
+    "matched": "AADSTS50011",
+    "idp": "entra",
+    "cause": "cause",
+    "location": "where",
+    "fix": "fix",
+    "diagnosis": "sso/redirect-uri-mismatch",
+    "diagnosis_title": "Redirect URI mismatch"
+  },
+  {
+    "matched": "503",
+    "idp": "any",
+    "cause": "cause",
+    "location": "where",
+    "fix": "fix",
+    "diagnosis": "sso/callback-error",
+    "diagnosis_title": null
+  }
+] satisfies ExplainedError[];
+
+export const bundlePreview = {
+  "files": [
+    {
+      "name": "SUMMARY.md",
+      "size": 5,
+      "content": "# Sum"
+    }
+  ],
+  "summary": "# Sum",
+  "suggested_path": "/home/u/Downloads/preflight-escalation.zip"
+} satisfies BundlePreview;
+
+export const oidcInput = {
+  "audience": "api://x",
+  "client_id": "c",
+  "idp": "entra",
+  "issuer": "https://login.example.com/t/v2.0",
+  "redirect_uri": "https://app/cb",
+  "registered_redirect_uri": "https://app/cb/",
+  "scope": "api://x/.default",
+  "secret_profile_id": "acme"
+} satisfies OidcInput;
+
+export const samlInput = {
+  "acs_url": "https://app/acs",
+  "idp": "okta",
+  "metadata_file": {
+    "name": "m.xml",
+    "text": "<x/>"
+  },
+  "metadata_url": "https://idp.example.com/metadata",
+  "response": "PHg+",
+  "sp_cert_thumbprint": "AB:CD",
+  "sp_entity_id": "urn:sp"
+} satisfies SamlInput;
+
+export const bundleInput = {
+  "pseudonymise": true,
+  "token_use_answer": "yes"
+} satisfies BundleInput;
+
+import type { ProfileInput, RotationStep, RotationView, TokenWarnings, UrlProblem, VendorOption } from './types';
+
+export const tokenWarnings = {
+  "now": "2026-05-01T12:00:00Z",
+  "fake_clock": true,
+  "expiring": [
+    {
+      "id": "acme",
+      "name": "Acme",
+      "base_url": "https://scim.example.com/scim/v2",
+      "idp": "okta",
+      "auth": {
+        "kind": "client-credentials",
+        "token_url": "https://idp.example.com/oauth2/token",
+        "client_id": "scim-client",
+        "scope": "scim.read scim.write"
+      },
+      "secret_kind": "client-secret",
+      "vendor": "stackit",
+      "expiry": {
+        "expires_at": "2026-05-06T00:00:00Z",
+        "days_left": 4,
+        "band": "critical"
+      }
+    },
+    {
+      "id": "plain",
+      "name": "Acme",
+      "base_url": "https://scim.example.com/scim/v2",
+      "idp": "okta",
+      "auth": {
+        "kind": "bearer"
+      },
+      "secret_kind": "token",
+      "expiry": {
+        "band": "unknown"
+      }
+    }
+  ]
+} satisfies TokenWarnings;
+
+export const profileInput = {
+  "auth": {
+    "client_id": "scim-client",
+    "kind": "client-credentials",
+    "scope": "scim.read",
+    "token_url": "https://idp.example.com/oauth2/token"
+  },
+  "base_url": "https://scim.example.com/scim/v2",
+  "id": "acme",
+  "idp": "okta",
+  "name": "Acme",
+  "token_expires_at": "2026-05-06",
+  "vendor": "stackit"
+} satisfies ProfileInput;
+
+export const rotationView = {
+  "profile_id": "acme",
+  "started_at": "2026-05-01T12:00:00Z",
+  "steps": [
+    {
+      "step": "create_new",
+      "title": "Create the new token",
+      "state": "done",
+      "done_at": "2026-05-01T12:00:00Z"
+    },
+    {
+      "step": "update_idp",
+      "title": "Put the new token into the identity provider",
+      "state": "current"
+    },
+    {
+      "step": "revoke_old",
+      "title": "Revoke the old token",
+      "state": "locked"
+    }
+  ],
+  "next_step": "connection_test",
+  "secret_kind": "token",
+  "new_expires_at": "2026-10-28T00:00:00Z",
+  "connection_test": {
+    "at": "2026-05-01T12:00:00Z",
+    "passed": false,
+    "problems": [
+      "auth/users-accepts-token: fail"
+    ]
+  },
+  "promoted": false,
+  "can_revoke": false,
+  "finished": false,
+  "test_checks": [
+    "scim/endpoint-reachable",
+    "entra/test-connection"
+  ],
+  "provisioning_log_hint": "Provisioning logs"
+} satisfies RotationView;
+
+export const vendorOption = {
+  "id": "stackit",
+  "name": "STACKIT",
+  "summary": "summary",
+  "auth_style": "client-credentials",
+  "token_label": "Access Token",
+  "token_endpoint": "https://idp.example.com/oauth2/token",
+  "scopes": [
+    "scim.read"
+  ],
+  "token_lifetime_days": 180,
+  "url_example": "https://scim.example.com/scim/v2",
+  "sync_delay_minutes": 10,
+  "notes": [
+    "note"
+  ]
+} satisfies VendorOption;
+
+export const urlProblem = {
+  "part": "path",
+  "message": "Airia base URL: the org id is not a GUID"
+} satisfies UrlProblem;
+
+export const rotationSteps = [
+  "create_new",
+  "update_idp",
+  "connection_test",
+  "verify_provisioning",
+  "revoke_old"
+] satisfies RotationStep[];

@@ -1,6 +1,8 @@
 // The only module that talks to the Tauri shell. Everything else imports from here.
 import { invoke, Channel } from '@tauri-apps/api/core';
-import type { CheckInfo, DemoServer, IdpId, IpcError, LastResults, ProfileView, Report, ResultsOf, RunEvent, TokenSource } from './types';
+import type {
+  CheckInfo, DemoServer, IdpId, IpcError, LastResults, ProfileView, Report, ResultsOf, RunEvent, TokenSource, BundleInput, BundlePreview, DialectInfo, ExplainedError, JournalSweep, OidcInput, OnDemandOutcome, SamlInput, ScanEvent, WriteOutcome, WritePreview,
+} from './types';
 
 function toIpcError(e: unknown): IpcError {
   if (e && typeof e === 'object' && 'code' in e && 'message' in e) {
@@ -50,3 +52,48 @@ export const saveReport = () => call<string>('save_report');
 
 /** The last full run kept for the demo server or a saved profile (never an error for a damaged file). */
 export const lastResults = (of: ResultsOf) => call<LastResults>('last_results', { of });
+
+// Write mode behind consent: the preview sends nothing; the run needs the previewed run id.
+export const listDialects = () => call<DialectInfo[]>('list_dialects');
+export const writePreview = (url: string, idp: IdpId, dialect: string) =>
+  call<WritePreview>('write_preview', { url, idp, dialect });
+export function runWriteChecks(runId: string, tokenSource: TokenSource, idp: IdpId, onEvent: (e: RunEvent) => void): Promise<WriteOutcome> {
+  const channel = new Channel<RunEvent>();
+  channel.onmessage = onEvent;
+  return call<WriteOutcome>('run_write_checks', { runId, tokenSource, idp, onEvent: channel });
+}
+export const provisionPreview = (url: string, dialect: string, userJson: string) =>
+  call<WritePreview>('provision_preview', { url, dialect, userJson });
+export function provisionOnDemand(
+  runId: string, tokenSource: TokenSource, userJson: string, onEvent: (e: RunEvent) => void,
+): Promise<OnDemandOutcome> {
+  const channel = new Channel<RunEvent>();
+  channel.onmessage = onEvent;
+  return call<OnDemandOutcome>('provision_on_demand', { runId, tokenSource, userJson, onEvent: channel });
+}
+export function runScan(url: string, tokenSource: TokenSource, pageSize: number, onEvent: (e: ScanEvent) => void): Promise<Report> {
+  const channel = new Channel<ScanEvent>();
+  channel.onmessage = onEvent;
+  return call<Report>('run_scan', { url, tokenSource, pageSize, onEvent: channel });
+}
+/** Removes test objects earlier write runs left behind (the app calls it on start). */
+export const sweepJournal = () => call<JournalSweep>('sweep_journal');
+
+// SSO step.
+export function runOidc(input: OidcInput, onEvent: (e: RunEvent) => void): Promise<Report> {
+  const channel = new Channel<RunEvent>();
+  channel.onmessage = onEvent;
+  return call<Report>('run_oidc', { input, onEvent: channel });
+}
+export function runSaml(input: SamlInput, onEvent: (e: RunEvent) => void): Promise<Report> {
+  const channel = new Channel<RunEvent>();
+  channel.onmessage = onEvent;
+  return call<Report>('run_saml', { input, onEvent: channel });
+}
+export const explainError = (text: string) => call<ExplainedError[]>('explain_error', { text });
+
+// Escalation package of the last run.
+export const bundlePreview = (input: BundleInput) => call<BundlePreview>('bundle_preview', { input });
+export const exportBundle = (path: string, input: BundleInput, overwrite: boolean) =>
+  call<string>('export_bundle', { path, input, overwrite });
+export const reportHtml = () => call<string>('report_html');

@@ -57,3 +57,49 @@ export interface ProfileView { id: string; name: string; base_url: string; idp: 
 /** `last_results`: nothing (both absent), the last full run's report, or a note on a damaged file. */
 export interface LastResults { report?: Report; note?: string }
 export type ResultsOf = { kind: 'demo' } | { kind: 'profile'; profile_id: string };
+
+// Write mode, provision on demand, scan, journal sweep (src-tauri/src/commands/{write,provision,scan,cleanup}.rs).
+export type ObjectKind = 'user' | 'group';
+export interface PlannedObject { kind: ObjectKind; name: string; by: string; renamed_to?: string; note?: string }
+export interface WritePreview {
+  run_id: string; base_url: string; dialect: string; dialect_title: string; objects: PlannedObject[]; journal: string;
+}
+export interface CleanupSummary { deleted: number; absent: number; left: string[] }
+export interface WriteOutcome { report: Report; cleanup: CleanupSummary }
+export interface DialectInfo {
+  id: string; idp: string; title: string; default_for_idp: boolean;
+  flows: { check_id: string; title: string; steps: string[] }[];
+}
+export type StepState = 'pass' | 'fail' | 'not_run';
+export interface OnDemandStep {
+  label: string; method: string; path: string; state: StepState; exchanges: string[]; idp_conclusion: string;
+}
+export interface OnDemandOutcome {
+  report: Report; result: CheckResult | null; steps: OnDemandStep[]; cleanup: CleanupSummary; cleanup_exchanges: string[];
+}
+export type ScanEvent = {
+  event: 'page'; collection: string; start_index: number | null; status: number | null; requests: number;
+};
+export interface JournalSweep {
+  journal: string;
+  swept: { base_url: string; using: string; deleted: number; absent: number; left: string[] }[];
+  kept: { base_url: string; open: number; reason: string }[];
+}
+
+// SSO step and error explainer (src-tauri/src/commands/{sso,explain}.rs).
+export interface OidcInput {
+  issuer: string; idp: IdpId; client_id?: string; audience?: string; scope?: string;
+  redirect_uri?: string; registered_redirect_uri?: string; secret_profile_id?: string;
+}
+export interface SamlInput {
+  idp: IdpId; metadata_url?: string; metadata_file?: { name: string; text: string };
+  sp_entity_id?: string; acs_url?: string; sp_cert_thumbprint?: string; response?: string;
+}
+export interface ExplainedError {
+  matched: string; idp: string; cause: string; location: string; fix: string; diagnosis: string; diagnosis_title: string | null;
+}
+
+// Escalation package (src-tauri/src/commands/bundle.rs).
+export interface BundleInput { pseudonymise: boolean; token_use_answer?: string }
+export interface BundleFile { name: string; size: number; content: string }
+export interface BundlePreview { files: BundleFile[]; summary: string; suggested_path: string }

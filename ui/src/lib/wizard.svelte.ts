@@ -1,15 +1,19 @@
 // Wizard state shared by the steps (Svelte 5 runes in a module).
 import * as ipc from './ipc';
+import type { CleanupSummary, JournalSweep, WritePreview } from './types';
 import type { ProfileView, CheckInfo, CheckResult, ExchangeSummary, IdpId, IpcError, Report, ResultsOf, RunEvent, Summary, TokenSource } from './types';
 import { connectionChecks } from './idp';
 
-export type StepId = 'target' | 'idp' | 'scim' | 'checks' | 'report';
+export type StepId = 'target' | 'idp' | 'scim' | 'checks' | 'report' | 'sso' | 'provision' | 'scan' | 'trace';
 export const STEPS: { id: StepId; label: string }[] = [
   { id: 'target', label: 'Target' },
   { id: 'idp', label: 'Identity provider' },
   { id: 'scim', label: 'SCIM connection' },
   { id: 'checks', label: 'Checks' },
   { id: 'report', label: 'Report' },
+  { id: 'sso', label: 'Single sign-on' },
+  { id: 'provision', label: 'Provision on demand' },
+  { id: 'scan', label: 'Tenant scan' },
 ];
 
 export interface Row { id: string; title: string; state: 'pending' | 'running' | CheckResult['status']; result?: CheckResult }
@@ -47,10 +51,18 @@ class Wizard {
   connRuns = $state(0);
   connReport = $state<Report | null>(null);
 
+  /** Write mode on the Checks screen (opt-in; each run needs consent). */
+  writeMode = $state(false);
+  /** What the end of the last write run removed (or left). */
+  writeCleanup = $state<CleanupSummary | null>(null);
+  /** What the start-up sweep of the cleanup journal did. */
+  sweep = $state<JournalSweep | null>(null);
+
   private plan: CheckInfo[] = [];
 
   /** App start: the plan, the saved profiles, and the profile run most recently, if any. */
   async start() {
+    void this.sweepJournal();
     await this.loadPlan();
     await this.loadProfiles();
     let latest: { id: string; at: string } | null = null;
@@ -64,6 +76,15 @@ class Wizard {
       }
     }
     if (latest && !this.running && !this.url) await this.useProfile(latest.id);
+  }
+
+  /** Remove test objects an earlier write run left behind (crash, kill). */
+  async sweepJournal() {
+    try {
+      this.sweep = await ipc.sweepJournal();
+    } catch (e) {
+      this.error = e as IpcError;
+    }
   }
 
   async loadPlan() {
@@ -229,8 +250,10 @@ class Wizard {
     }
   }
 
-  async run() {
+  /** The read-only plan, or with `write` (a preview the admin accepted) the write plan. */
+  async run(write?: WritePreview) {
     if (this.running || this.connRunning) return;
+    this.writeCleanup = null;
     this.error = null;
     this.running = true;
     this.stored = null;
@@ -247,7 +270,13 @@ class Wizard {
       r.result = undefined;
     }
     try {
-      this.report = await ipc.runChecks(this.url, this.tokenSource, this.idp, (ev) => this.onEvent(ev));
+      if (write) {
+        const out = await ipc.runWriteChecks(write.run_id, this.tokenSource, this.idp, (ev) => this.onEvent(ev));
+        this.report = out.report;
+        this.writeCleanup = out.cleanup;
+      } else {
+        this.report = await ipc.runChecks(this.url, this.tokenSource, this.idp, (ev) => this.onEvent(ev));
+      }
       this.summary = this.report.summary;
       this.lastRunAt = this.report.started_at;
     } catch (e) {
