@@ -5,8 +5,7 @@ use preflight_core::{checks, diagnosis};
 
 pub fn run(id: &str) -> i32 {
     let id = id.trim();
-    if let Some(check) = checks::find(id) {
-        let d = check.doc();
+    if let Some(d) = checks::find_doc(id) {
         println!("{} — {}\n", d.id, d.title);
         println!("What it checks\n  {}\n", d.what);
         println!("Why it matters\n  {}\n", d.why);
@@ -31,8 +30,10 @@ pub fn run(id: &str) -> i32 {
         }
         let checks: Vec<&str> = checks::all()
             .iter()
-            .filter(|c| c.doc().diagnoses.contains(&d.code.as_str()))
-            .map(|c| c.doc().id)
+            .map(|c| c.doc())
+            .chain(checks::scan_docs())
+            .filter(|doc| doc.diagnoses.contains(&d.code.as_str()))
+            .map(|doc| doc.id)
             .collect();
         if !checks.is_empty() {
             println!("\nNamed by the checks\n  {}", checks.join(", "));
@@ -80,6 +81,7 @@ More: `preflight explain {}`",
     let mut near: Vec<String> = checks::all()
         .iter()
         .map(|c| c.doc().id.to_string())
+        .chain(checks::scan_docs().iter().map(|d| d.id.to_string()))
         .chain(diagnosis::all().iter().map(|d| d.code.clone()))
         .filter(|k| k.starts_with(&format!("{family}/")))
         .collect();

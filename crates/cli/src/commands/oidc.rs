@@ -46,6 +46,8 @@ pub struct OidcArgs {
     #[arg(long, default_value = "generic")]
     pub idp: String,
     #[command(flatten)]
+    pub sso: super::saml::SsoArgs,
+    #[command(flatten)]
     pub output: OutputArgs,
     #[command(flatten)]
     pub net: NetArgs,
@@ -110,6 +112,7 @@ async fn build_target(args: &OidcArgs, transport: Arc<LiveTransport>) -> Result<
             registered_redirect_uri: args.registered_redirect_uri.clone(),
         }),
         saml: None,
+        sso: args.sso.config(),
     }));
     Ok(target)
 }

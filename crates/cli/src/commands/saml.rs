@@ -1,6 +1,6 @@
-//! `preflight saml`: the IdP's metadata (URL or file), its signing certificates, the SP's
-//! settings, and optionally a captured SAMLResponse — same report shape and exit codes as
-//! `check`. Local files are read here with a size cap; URLs go through the probe.
+//! `preflight saml`: the IdP's metadata (URL or file) and its own signature, its signing
+//! certificates, the SP's settings, optionally a captured SAMLResponse, and login ↔
+//! provisioning coherence — same report shape and exit codes as `check`. Local files are read here with a size cap; URLs go through the probe.
 
 use std::io::Read;
 use std::path::Path;
@@ -8,7 +8,11 @@ use std::sync::Arc;
 
 use clap::Args;
 use preflight_core::checks;
-use preflight_core::federation::{FederationConfig, MAX_XML_BYTES, MetadataSource, SamlConfig};
+use preflight_core::federation::saml::cert;
+use preflight_core::federation::saml::metadata_signature::MetadataPin;
+use preflight_core::federation::{
+    FederationConfig, MAX_XML_BYTES, MetadataSource, SamlConfig, SsoConfig,
+};
 use preflight_core::probe::LiveTransport;
 use preflight_core::target::{Credential, Idp, Target, parse_base_url};
 
@@ -32,13 +36,91 @@ pub struct SamlArgs {
     /// A captured SAMLResponse (base64 as posted, DEFLATE+base64, or the XML itself).
     #[arg(long)]
     pub response_file: Option<std::path::PathBuf>,
-    /// The IdP, for the report.
+    /// The certificate (PEM or DER file) that signs the metadata document itself; its
+    /// signature must then verify with this certificate.
+    #[arg(long, value_name = "FILE", conflicts_with = "metadata_thumbprint")]
+    pub metadata_cert: Option<std::path::PathBuf>,
+    /// SHA-1 or SHA-256 thumbprint of the certificate that signs the metadata document.
+    #[arg(long, value_name = "HEX")]
+    pub metadata_thumbprint: Option<String>,
+    /// The IdP, for the report (and its default attribute mappings).
     #[arg(long, default_value = "generic")]
     pub idp: String,
+    #[command(flatten)]
+    pub sso: SsoArgs,
     #[command(flatten)]
     pub output: OutputArgs,
     #[command(flatten)]
     pub net: NetArgs,
+}
+
+/// Login ↔ provisioning settings for the `sso/…` checks (shared by `saml` and `oidc`).
+#[derive(Args, Debug, Default)]
+pub struct SsoArgs {
+    /// The IdP attribute or claim users sign in with: the SAML NameID source
+    /// (`user.userprincipalname`, `user.mail`) or an OIDC claim (`email`, `upn`,
+    /// `preferred_username`, `sub`, `oid`).
+    #[arg(long, value_name = "ATTRIBUTE")]
+    pub login_identifier: Option<String>,
+    /// The IdP attribute mapped to SCIM userName (default: the IdP's default mapping).
+    #[arg(long, value_name = "ATTRIBUTE")]
+    pub scim_username_source: Option<String>,
+    /// An allowed / login domain as entered in the app (repeatable).
+    #[arg(long = "allowed-domain", value_name = "DOMAIN")]
+    pub allowed_domains: Vec<String>,
+    /// The app's local admin that does not sign in through SSO, or `none`.
+    #[arg(long, value_name = "NAME")]
+    pub break_glass_admin: Option<String>,
+}
+
+impl SsoArgs {
+    /// `None` when no SSO setting was given (the `sso/…` coherence checks then skip).
+    pub fn config(&self) -> Option<SsoConfig> {
+        if self.login_identifier.is_none()
+            && self.scim_username_source.is_none()
+            && self.allowed_domains.is_empty()
+            && self.break_glass_admin.is_none()
+        {
+            return None;
+        }
+        Some(SsoConfig {
+            login_identifier: self.login_identifier.clone(),
+            scim_username_source: self.scim_username_source.clone(),
+            allowed_domains: self.allowed_domains.clone(),
+            break_glass_admin: self.break_glass_admin.clone(),
+        })
+    }
+}
+
+/// The pinned metadata signer, validated here so a bad file is a usage error (exit 2).
+fn metadata_pin(args: &SamlArgs) -> Result<Option<MetadataPin>, String> {
+    if let Some(path) = &args.metadata_cert {
+        let bytes = std::fs::read(path)
+            .map_err(|e| format!("--metadata-cert: cannot read {}: {e}", path.display()))?;
+        if bytes.len() > 64 * 1024 {
+            return Err(format!(
+                "--metadata-cert: {} is larger than any certificate",
+                path.display()
+            ));
+        }
+        return MetadataPin::from_cert_file(bytes)
+            .map(Some)
+            .map_err(|e| format!("--metadata-cert: {}: {e}", path.display()));
+    }
+    if let Some(t) = &args.metadata_thumbprint {
+        let hex = cert::normalise_thumbprint(t);
+        if !matches!(hex.len(), 40 | 64) {
+            return Err(format!(
+                "--metadata-thumbprint: {} hex digits; give a SHA-1 (40) or SHA-256 (64) thumbprint",
+                hex.len()
+            ));
+        }
+        return Ok(Some(MetadataPin {
+            cert: None,
+            thumbprint: Some(t.clone()),
+        }));
+    }
+    Ok(None)
 }
 
 /// Read a local file of at most [`MAX_XML_BYTES`] (plus base64 overhead for responses).
@@ -120,7 +202,9 @@ fn build_target(args: &SamlArgs) -> Result<Target, String> {
             acs_url: args.acs_url.clone(),
             sp_cert_thumbprint: args.sp_cert_thumbprint.clone(),
             response,
+            metadata_pin: metadata_pin(args)?,
         }),
+        sso: args.sso.config(),
     }));
     Ok(target)
 }

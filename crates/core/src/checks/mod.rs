@@ -60,6 +60,9 @@ pub fn oidc_plan() -> Vec<&'static dyn Check> {
         &oidc::AccessTokenValid,
         &oidc::ClockSkew,
         &sso::RedirectUriExactMatch,
+        &sso::LoginIdentifierMatchesUsername,
+        &sso::DomainAllowlistValid,
+        &sso::BreakGlassAdmin,
     ]
 }
 
@@ -68,6 +71,7 @@ pub fn oidc_plan() -> Vec<&'static dyn Check> {
 pub fn saml_plan() -> Vec<&'static dyn Check> {
     vec![
         &saml::MetadataValid,
+        &saml::MetadataSignatureValid,
         &saml::SigningCertValid,
         &saml::PinnedThumbprint,
         &saml::SpConfigValid,
@@ -77,6 +81,9 @@ pub fn saml_plan() -> Vec<&'static dyn Check> {
         &saml::ResponseNameId,
         &saml::ResponseAttributes,
         &saml::ResponseConditions,
+        &sso::LoginIdentifierMatchesUsername,
+        &sso::DomainAllowlistValid,
+        &sso::BreakGlassAdmin,
     ]
 }
 
@@ -105,4 +112,18 @@ pub fn all() -> Vec<&'static dyn Check> {
 
 pub fn find(id: &str) -> Option<&'static dyn Check> {
     all().into_iter().find(|c| c.doc().id == id)
+}
+
+/// The findings of `preflight scan`. They are judged by the scan itself, not run by a plan,
+/// so they are not in [`all`] (and `check` never runs them); `checks` and `explain` list
+/// them from here.
+pub fn scan_docs() -> Vec<&'static crate::check::CheckDoc> {
+    crate::provision::scan::docs().to_vec()
+}
+
+/// The doc of a check or of a scan finding.
+pub fn find_doc(id: &str) -> Option<&'static crate::check::CheckDoc> {
+    find(id)
+        .map(|c| c.doc())
+        .or_else(|| scan_docs().into_iter().find(|d| d.id == id))
 }

@@ -20,6 +20,25 @@ pub struct FederationConfig {
     pub oidc: Option<OidcConfig>,
     #[serde(default)]
     pub saml: Option<SamlConfig>,
+    /// Login ↔ provisioning coherence, login domains, break-glass admin (`sso/…` checks).
+    #[serde(default)]
+    pub sso: Option<SsoConfig>,
+}
+
+/// What the admin told Preflight about sign-in versus provisioning, for the `sso/…` checks.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SsoConfig {
+    /// The IdP attribute or claim users sign in with: a SAML NameID source such as
+    /// `user.userprincipalname` or `user.mail`, or an OIDC claim such as `email`, `upn`,
+    /// `preferred_username`, `sub`, `oid`.
+    pub login_identifier: Option<String>,
+    /// The IdP attribute mapped to SCIM `userName`; default: the IdP's default mapping.
+    pub scim_username_source: Option<String>,
+    /// The app's allowed / login domains, as entered there.
+    pub allowed_domains: Vec<String>,
+    /// The app's local, non-SSO admin account, or `none`.
+    pub break_glass_admin: Option<String>,
 }
 
 /// What the admin configured on the app side for OpenID Connect / OAuth.
@@ -62,6 +81,9 @@ pub struct SamlConfig {
     /// A captured `SAMLResponse` value (base64, or deflate+base64) or the decoded XML.
     #[serde(default)]
     pub response: Option<String>,
+    /// The pinned signer of the metadata document itself.
+    #[serde(default)]
+    pub metadata_pin: Option<saml::metadata_signature::MetadataPin>,
 }
 
 /// Largest XML document (metadata or response) Preflight will parse.

@@ -7,6 +7,7 @@ use serde_json::Value;
 use std::collections::HashSet;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
+use tokio_util::sync::CancellationToken;
 
 use crate::check::{Cause, CheckDoc, Verdict};
 use crate::checks::judge::unexpected;
@@ -200,6 +201,8 @@ impl Tally {
 enum Paged {
     Done,
     Failed(Verdict),
+    /// Stopped by the user (Ctrl-C, Cancel) before the last page.
+    Cancelled,
 }
 
 /// Run the scan. Only the first page of each collection is recorded as evidence on `probe`;
@@ -208,6 +211,17 @@ pub async fn scan(
     probe: &Probe,
     transport: Arc<dyn Transport>,
     page_size: u32,
+) -> Vec<(&'static CheckDoc, Verdict)> {
+    scan_until(probe, transport, page_size, CancellationToken::new()).await
+}
+
+/// Like [`scan`], stopping at the next page boundary — or during a page's request — once
+/// `cancel` (or the probe's own cancellation) fires; what was read so far is still judged.
+pub async fn scan_until(
+    probe: &Probe,
+    transport: Arc<dyn Transport>,
+    page_size: u32,
+    cancel: CancellationToken,
 ) -> Vec<(&'static CheckDoc, Verdict)> {
     let page_credential = match &probe.target().credential {
         Credential::ClientCredentials { .. } => match probe.token_outcome().await {
@@ -220,33 +234,26 @@ pub async fn scan(
     page_target.credential = page_credential;
     let mut tally = Tally::default();
     let mut evidence = Vec::new();
-    let users = page_through(
+    let pager = Pager {
         probe,
-        &transport,
-        &page_target,
-        "/Users",
+        transport: &transport,
+        page_target: &page_target,
         page_size,
-        &mut evidence,
-        |t, r| t.user(r),
-        &mut tally,
-    )
-    .await;
+        cancel: &cancel,
+    };
+    let users = pager
+        .page_through("/Users", &mut evidence, |t, r| t.user(r), &mut tally)
+        .await;
     let groups = match users {
         Paged::Done => {
-            page_through(
-                probe,
-                &transport,
-                &page_target,
-                "/Groups",
-                page_size,
-                &mut evidence,
-                |t, r| t.group(r),
-                &mut tally,
-            )
-            .await
+            pager
+                .page_through("/Groups", &mut evidence, |t, r| t.group(r), &mut tally)
+                .await
         }
         Paged::Failed(_) => Paged::Done,
+        Paged::Cancelled => Paged::Cancelled,
     };
+    let cancelled = matches!(users, Paged::Cancelled) || matches!(groups, Paged::Cancelled);
     let failed = match (users, groups) {
         (Paged::Failed(v), _) | (_, Paged::Failed(v)) => Some(v),
         _ => None,
@@ -261,10 +268,17 @@ pub async fn scan(
     }
     out.push((
         &INVENTORY,
-        Verdict::pass_with_note(
-            evidence.clone(),
-            format!("{} users, {} groups", tally.users, tally.groups),
-        ),
+        if cancelled {
+            Verdict::Skip(format!(
+                "interrupted after {} users and {} groups; the findings below cover only those",
+                tally.users, tally.groups
+            ))
+        } else {
+            Verdict::pass_with_note(
+                evidence.clone(),
+                format!("{} users, {} groups", tally.users, tally.groups),
+            )
+        },
     ));
     let finding = |slot: &(u64, Vec<String>), what: &str, code: &str, warn: bool| -> Verdict {
         if slot.0 == 0 {
@@ -359,74 +373,94 @@ fn examples(list: &[String]) -> String {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn page_through(
-    probe: &Probe,
-    transport: &Arc<dyn Transport>,
-    page_target: &Target,
-    collection: &str,
+/// What every page request of one scan shares.
+struct Pager<'a> {
+    probe: &'a Probe,
+    transport: &'a Arc<dyn Transport>,
+    page_target: &'a Target,
     page_size: u32,
-    evidence: &mut Vec<String>,
-    each: fn(&mut Tally, &Value),
-    tally: &mut Tally,
-) -> Paged {
-    let mut start: u64 = 1;
-    let mut first = true;
-    loop {
-        let req = Req::get(format!("{collection}?startIndex={start}&count={page_size}"))
-            .purpose("scan: read one page");
-        let x: Exchange = if first {
-            let x = probe.send(req).await;
-            evidence.push(x.id.clone());
-            x
-        } else {
-            // A fresh probe per page: its exchange (and body) is dropped with it.
-            let page_probe = Probe::new(transport.clone(), page_target.clone(), Redactor::new());
-            page_probe.send(req).await
-        };
-        let expected = format!("{collection} page at startIndex {start} as a ListResponse");
-        let Some(json) = x
-            .response
-            .as_ref()
-            .filter(|r| r.status == 200)
-            .and_then(|r| r.json())
-        else {
-            if !first {
-                // Keep the failing page as evidence: it is the one the admin needs to see.
-                let kept = probe
-                    .send(
-                        Req::get(format!("{collection}?startIndex={start}&count={page_size}"))
-                            .purpose("scan: the page that failed"),
-                    )
-                    .await;
-                evidence.push(kept.id.clone());
-                return Paged::Failed(unexpected(&kept, &expected));
+    cancel: &'a CancellationToken,
+}
+
+impl Pager<'_> {
+    fn cancelled(&self) -> bool {
+        self.cancel.is_cancelled() || self.probe.is_cancelled()
+    }
+
+    async fn page_through(
+        &self,
+        collection: &str,
+        evidence: &mut Vec<String>,
+        each: fn(&mut Tally, &Value),
+        tally: &mut Tally,
+    ) -> Paged {
+        let (probe, page_size) = (self.probe, self.page_size);
+        let mut start: u64 = 1;
+        let mut first = true;
+        loop {
+            if self.cancelled() {
+                return Paged::Cancelled;
             }
-            return Paged::Failed(unexpected(&x, &expected));
-        };
-        let shape = list_shape(&json);
-        drop(json);
-        if !shape.problems.is_empty() && shape.resources.is_empty() {
-            return Paged::Failed(Verdict::fail(
-                expected,
-                shape.problems.join("; "),
-                vec![x.id.clone()],
-                Cause::new("scim/list-response-shape"),
-            ));
-        }
-        let n = shape.resources.len() as u64;
-        for r in &shape.resources {
-            each(tally, r);
-        }
-        let total = shape.total_results.unwrap_or(0);
-        first = false;
-        // Paging ignored (more than asked for) means this was everything; stop.
-        if n == 0 || n > page_size as u64 || start + n > total {
-            return Paged::Done;
-        }
-        start += n;
-        if probe.is_cancelled() {
-            return Paged::Done;
+            let req = Req::get(format!("{collection}?startIndex={start}&count={page_size}"))
+                .purpose("scan: read one page");
+            let x: Exchange = if first {
+                let x = probe.send(req).await;
+                evidence.push(x.id.clone());
+                x
+            } else {
+                // A fresh probe per page: its exchange (and body) is dropped with it.
+                let page_probe = Probe::new(
+                    self.transport.clone(),
+                    self.page_target.clone(),
+                    Redactor::new(),
+                )
+                .with_cancel(self.cancel.clone());
+                page_probe.send(req).await
+            };
+            if self.cancelled() {
+                return Paged::Cancelled;
+            }
+            let expected = format!("{collection} page at startIndex {start} as a ListResponse");
+            let Some(json) = x
+                .response
+                .as_ref()
+                .filter(|r| r.status == 200)
+                .and_then(|r| r.json())
+            else {
+                if !first {
+                    // Keep the failing page as evidence: it is the one the admin needs to see.
+                    let kept = probe
+                        .send(
+                            Req::get(format!("{collection}?startIndex={start}&count={page_size}"))
+                                .purpose("scan: the page that failed"),
+                        )
+                        .await;
+                    evidence.push(kept.id.clone());
+                    return Paged::Failed(unexpected(&kept, &expected));
+                }
+                return Paged::Failed(unexpected(&x, &expected));
+            };
+            let shape = list_shape(&json);
+            drop(json);
+            if !shape.problems.is_empty() && shape.resources.is_empty() {
+                return Paged::Failed(Verdict::fail(
+                    expected,
+                    shape.problems.join("; "),
+                    vec![x.id.clone()],
+                    Cause::new("scim/list-response-shape"),
+                ));
+            }
+            let n = shape.resources.len() as u64;
+            for r in &shape.resources {
+                each(tally, r);
+            }
+            let total = shape.total_results.unwrap_or(0);
+            first = false;
+            // Paging ignored (more than asked for) means this was everything; stop.
+            if n == 0 || n > page_size as u64 || start + n > total {
+                return Paged::Done;
+            }
+            start += n;
         }
     }
 }
@@ -437,9 +471,20 @@ pub async fn report(
     transport: Arc<dyn Transport>,
     page_size: u32,
 ) -> crate::report::Report {
+    report_until(probe, transport, page_size, CancellationToken::new()).await
+}
+
+/// [`report`] that stops when `cancel` fires (Ctrl-C): the partial report is still whole in
+/// shape, with the inventory marked as interrupted.
+pub async fn report_until(
+    probe: &Probe,
+    transport: Arc<dyn Transport>,
+    page_size: u32,
+    cancel: CancellationToken,
+) -> crate::report::Report {
     let started = time::OffsetDateTime::now_utc();
     let clock = std::time::Instant::now();
-    let findings = scan(probe, transport, page_size).await;
+    let findings = scan_until(probe, transport, page_size, cancel).await;
     let results = findings
         .iter()
         .map(|(doc, v)| crate::report::CheckResult::from_verdict(doc, v, 0))

@@ -16,8 +16,8 @@ static DOC: CheckDoc = CheckDoc {
            protocolSupportEnumeration lists SAML 2.0; at least one SingleSignOnService with the HTTP-Redirect or \
            HTTP-POST binding; at least one signing certificate (KeyDescriptor `use=\"signing\"` or without `use`); \
            `validUntil` not in the past. Reports the NameID formats, WantAuthnRequestsSigned (default false) and \
-           whether the document itself is signed. A signature on the metadata is noted, not verified (whether Entra \
-           signs its metadata is unconfirmed; pin the metadata source instead).",
+           whether the document itself is signed; that signature is verified by `saml/metadata-signature-valid` \
+           (whether Entra signs its metadata is unconfirmed).",
     why: "SPs configure themselves from this document. Broken or SP-side metadata, a missing SSO endpoint or a \
           missing signing certificate means the SP cannot send users to the IdP or cannot validate what comes back.",
     fix: "Download the metadata again from the IdP (Entra: Enterprise applications > app > Single sign-on > SAML \
@@ -91,7 +91,7 @@ impl Check for MetadataValid {
                 md.signing_certs.len(),
                 md.want_authn_requests_signed,
                 if md.signed {
-                    "; the metadata carries a signature (not verified by Preflight)"
+                    "; the metadata is signed (see saml/metadata-signature-valid)"
                 } else {
                     ""
                 }

@@ -1,6 +1,7 @@
 //! SAML checks (`preflight saml`): the IdP's metadata and signing certificates, the SP's
 //! settings, and a captured SAMLResponse. Configured by [`crate::federation::SamlConfig`].
 
+mod metadata_signature;
 mod metadata_valid;
 mod pinned_thumbprint;
 mod response_attributes;
@@ -12,6 +13,7 @@ mod response_signature;
 mod signing_cert_valid;
 mod sp_config_valid;
 
+pub use metadata_signature::MetadataSignatureValid;
 pub use metadata_valid::MetadataValid;
 pub use pinned_thumbprint::PinnedThumbprint;
 pub use response_attributes::ResponseAttributes;
@@ -50,11 +52,20 @@ pub(crate) fn applies_with_response(target: &Target) -> Result<(), String> {
 pub(crate) async fn load_metadata(
     ctx: &RunCtx<'_>,
 ) -> (Vec<String>, Result<metadata::IdpMetadata, String>) {
+    let (ids, text) = load_metadata_text(ctx).await;
+    (ids, text.and_then(|t| metadata::parse(&t)))
+}
+
+/// The IdP metadata as text: evidence ids (when fetched) and the document, or why not.
+/// A URL is fetched once per run (the probe reuses identical GETs).
+pub(crate) async fn load_metadata_text<'c>(
+    ctx: &'c RunCtx<'_>,
+) -> (Vec<String>, Result<std::borrow::Cow<'c, str>, String>) {
     let Some(c) = config(ctx.target()) else {
         return (Vec::new(), Err("no metadata configured".into()));
     };
     match &c.metadata {
-        MetadataSource::Document { text, .. } => (Vec::new(), metadata::parse(text)),
+        MetadataSource::Document { text, .. } => (Vec::new(), Ok(std::borrow::Cow::Borrowed(text))),
         MetadataSource::Url(url) => {
             let req = Req::get(url.clone())
                 .auth(AuthMode::None)
@@ -88,7 +99,7 @@ pub(crate) async fn load_metadata(
                     Err(format!("the metadata is larger than {MAX_XML_BYTES} bytes")),
                 );
             }
-            (ids, metadata::parse(&r.body))
+            (ids, Ok(std::borrow::Cow::Owned(r.body.clone())))
         }
     }
 }

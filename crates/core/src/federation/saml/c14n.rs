@@ -4,15 +4,46 @@
 //!
 //! roxmltree keeps no prefixes for elements, so the prefix is read from the source text at the
 //! element's position; attribute prefixes come from their qualified-name range.
+//!
+//! Output goes to a [`C14nSink`]: a `String` when the bytes are needed (SignedInfo), or a
+//! digest context when only their hash is (a signed metadata file of several MiB is then
+//! hashed as it is canonicalised, never copied whole).
 
 use roxmltree::{Node, NodeId};
+
+/// Where canonical text goes.
+pub trait C14nSink {
+    fn put(&mut self, text: &str);
+}
+
+impl C14nSink for String {
+    fn put(&mut self, text: &str) {
+        self.push_str(text);
+    }
+}
+
+impl C14nSink for ring::digest::Context {
+    fn put(&mut self, text: &str) {
+        self.update(text.as_bytes());
+    }
+}
 
 /// Canonical bytes of `apex` and its subtree, skipping `exclude` (and its subtree).
 /// `inclusive` is the InclusiveNamespaces PrefixList (`#default` for the default namespace).
 pub fn canonicalize(apex: Node<'_, '_>, exclude: Option<NodeId>, inclusive: &[String]) -> String {
     let mut out = String::new();
-    element(apex, exclude, inclusive, &[], &mut out);
+    canonicalize_into(apex, exclude, inclusive, &mut out);
     out
+}
+
+/// Like [`canonicalize`], writing into `out` piece by piece.
+pub fn canonicalize_into(
+    apex: Node<'_, '_>,
+    exclude: Option<NodeId>,
+    inclusive: &[String],
+    out: &mut dyn C14nSink,
+) {
+    element(apex, exclude, inclusive, &[], out);
 }
 
 /// The prefix an element was written with (`None` for an unprefixed name).
@@ -41,7 +72,7 @@ fn element(
     exclude: Option<NodeId>,
     inclusive: &[String],
     rendered: &[(String, String)],
-    out: &mut String,
+    out: &mut dyn C14nSink,
 ) {
     let src = node.document().input_text();
     let prefix = element_prefix(node);
@@ -107,27 +138,27 @@ fn element(
     }
     decls.sort();
 
-    out.push('<');
-    out.push_str(&name);
+    out.put("<");
+    out.put(&name);
     for (p, uri) in &decls {
         if p.is_empty() {
-            out.push_str(" xmlns=\"");
+            out.put(" xmlns=\"");
         } else {
-            out.push_str(" xmlns:");
-            out.push_str(p);
-            out.push_str("=\"");
+            out.put(" xmlns:");
+            out.put(p);
+            out.put("=\"");
         }
         escape_attr(uri, out);
-        out.push('"');
+        out.put("\"");
     }
     for (_, _, qname, value) in &attrs {
-        out.push(' ');
-        out.push_str(qname);
-        out.push_str("=\"");
+        out.put(" ");
+        out.put(qname);
+        out.put("=\"");
         escape_attr(value, out);
-        out.push('"');
+        out.put("\"");
     }
-    out.push('>');
+    out.put(">");
 
     let mut now_rendered: Rendered = rendered.to_vec();
     now_rendered.extend(decls);
@@ -140,44 +171,61 @@ fn element(
         } else if child.is_text() {
             escape_text(child.text().unwrap_or(""), out);
         } else if let Some(pi) = child.pi() {
-            out.push_str("<?");
-            out.push_str(pi.target);
+            out.put("<?");
+            out.put(pi.target);
             if let Some(v) = pi.value {
-                out.push(' ');
-                out.push_str(v);
+                out.put(" ");
+                out.put(v);
             }
-            out.push_str("?>");
+            out.put("?>");
         }
     }
-    out.push_str("</");
-    out.push_str(&name);
-    out.push('>');
+    out.put("</");
+    out.put(&name);
+    out.put(">");
 }
 
-fn escape_text(s: &str, out: &mut String) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\r' => out.push_str("&#xD;"),
-            _ => out.push(c),
+/// Write `s`, replacing each character `replace` maps; unmapped runs go out as slices.
+fn escape(s: &str, replace: fn(char) -> Option<&'static str>, out: &mut dyn C14nSink) {
+    let mut start = 0;
+    for (i, c) in s.char_indices() {
+        if let Some(r) = replace(c) {
+            out.put(&s[start..i]);
+            out.put(r);
+            start = i + c.len_utf8();
         }
     }
+    out.put(&s[start..]);
 }
 
-fn escape_attr(s: &str, out: &mut String) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '"' => out.push_str("&quot;"),
-            '\t' => out.push_str("&#x9;"),
-            '\n' => out.push_str("&#xA;"),
-            '\r' => out.push_str("&#xD;"),
-            _ => out.push(c),
-        }
-    }
+fn escape_text(s: &str, out: &mut dyn C14nSink) {
+    escape(
+        s,
+        |c| match c {
+            '&' => Some("&amp;"),
+            '<' => Some("&lt;"),
+            '>' => Some("&gt;"),
+            '\r' => Some("&#xD;"),
+            _ => None,
+        },
+        out,
+    );
+}
+
+fn escape_attr(s: &str, out: &mut dyn C14nSink) {
+    escape(
+        s,
+        |c| match c {
+            '&' => Some("&amp;"),
+            '<' => Some("&lt;"),
+            '"' => Some("&quot;"),
+            '\t' => Some("&#x9;"),
+            '\n' => Some("&#xA;"),
+            '\r' => Some("&#xD;"),
+            _ => None,
+        },
+        out,
+    );
 }
 
 #[cfg(test)]

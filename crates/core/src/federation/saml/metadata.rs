@@ -2,7 +2,7 @@
 //! endpoints, signing certificates (several during a rollover), NameID formats.
 
 use super::cert::{self, CertInfo};
-use super::{NS_DS, NS_MD, children, find, parse_xml, text_of};
+use super::{NS_DS, NS_MD, children, parse_xml, text_of};
 
 pub const BINDING_REDIRECT: &str = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect";
 pub const BINDING_POST: &str = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST";
@@ -18,7 +18,7 @@ pub struct IdpMetadata {
     pub signing_certs: Vec<Result<CertInfo, String>>,
     pub name_id_formats: Vec<String>,
     pub want_authn_requests_signed: bool,
-    /// The metadata document carries a ds:Signature at its root.
+    /// The document carries a ds:Signature on its root or on the EntityDescriptor read.
     pub signed: bool,
     /// What makes the metadata unusable (empty = usable).
     pub problems: Vec<String>,
@@ -33,27 +33,41 @@ impl IdpMetadata {
     }
 }
 
-/// Parse IdP metadata. `Err` only when the text is not usable XML at all.
-pub fn parse(text: &str) -> Result<IdpMetadata, String> {
-    let doc = parse_xml(text)?;
+/// The EntityDescriptor Preflight reads: the root, or in an EntitiesDescriptor (a federation
+/// aggregate) the first one with an IDPSSODescriptor. The signature check verifies this very
+/// element (or the root that contains it), so what is verified is what is read.
+pub(crate) fn select_entity<'a, 'i>(
+    doc: &'a roxmltree::Document<'i>,
+) -> Option<roxmltree::Node<'a, 'i>> {
     let root = doc.root_element();
-    let mut md = IdpMetadata::default();
-    let entity = if root.has_tag_name((NS_MD, "EntityDescriptor")) {
+    if root.has_tag_name((NS_MD, "EntityDescriptor")) {
         Some(root)
     } else if root.has_tag_name((NS_MD, "EntitiesDescriptor")) {
         root.descendants().find(|n| {
             n.has_tag_name((NS_MD, "EntityDescriptor"))
-                && find(*n, NS_MD, "IDPSSODescriptor").is_some()
+                && children(*n, NS_MD, "IDPSSODescriptor").next().is_some()
         })
     } else {
         None
-    };
-    let Some(entity) = entity else {
+    }
+}
+
+/// Parse IdP metadata. `Err` only when the text is not usable XML at all.
+pub fn parse(text: &str) -> Result<IdpMetadata, String> {
+    let doc = parse_xml(text)?;
+    Ok(read(&doc))
+}
+
+/// Read IdP metadata from an already parsed document.
+pub fn read(doc: &roxmltree::Document<'_>) -> IdpMetadata {
+    let root = doc.root_element();
+    let mut md = IdpMetadata::default();
+    let Some(entity) = select_entity(doc) else {
         md.problems.push(format!(
             "the root element is `{}`, not a SAML 2.0 metadata EntityDescriptor",
             root.tag_name().name()
         ));
-        return Ok(md);
+        return md;
     };
     md.entity_id = entity
         .attribute("entityID")
@@ -65,13 +79,14 @@ pub fn parse(text: &str) -> Result<IdpMetadata, String> {
     }
     md.valid_until = entity.attribute("validUntil").map(str::to_string);
     md.cache_duration = entity.attribute("cacheDuration").map(str::to_string);
-    md.signed = children(entity, NS_DS, "Signature").next().is_some();
+    md.signed = children(entity, NS_DS, "Signature").next().is_some()
+        || children(root, NS_DS, "Signature").next().is_some();
     let Some(idp) = children(entity, NS_MD, "IDPSSODescriptor").next() else {
         md.problems.push(
             "no IDPSSODescriptor: this is not an identity provider's metadata (an SP's, perhaps)"
                 .into(),
         );
-        return Ok(md);
+        return md;
     };
     let protocols = idp.attribute("protocolSupportEnumeration").unwrap_or("");
     if !protocols
@@ -124,5 +139,5 @@ pub fn parse(text: &str) -> Result<IdpMetadata, String> {
         );
     }
     md.name_id_formats = children(idp, NS_MD, "NameIDFormat").map(text_of).collect();
-    Ok(md)
+    md
 }

@@ -1,5 +1,5 @@
-//! SAML 2.0: safe XML parsing, IdP metadata, signing certificates, captured responses, and
-//! enveloped XML signatures (exclusive c14n, RSA-SHA256).
+//! SAML 2.0: safe XML parsing, IdP metadata and its signature, signing certificates, captured
+//! responses, and enveloped XML signatures (exclusive c14n, RSA or ECDSA).
 //!
 //! Safety rules: a document larger than [`MAX_XML_BYTES`](super::MAX_XML_BYTES) or with any
 //! DOCTYPE is refused before parsing (no DTDs, so no XXE or entity expansion), and nothing a
@@ -9,6 +9,7 @@ pub mod c14n;
 pub mod cert;
 pub mod dsig;
 pub mod metadata;
+pub mod metadata_signature;
 pub mod response;
 
 use super::MAX_XML_BYTES;
