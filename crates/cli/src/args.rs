@@ -44,6 +44,8 @@ pub enum Command {
     Cleanup(crate::commands::cleanup::CleanupArgs),
     /// Read-only tenant inventory, streamed page by page: totals, duplicates, data problems.
     Scan(crate::commands::scan::ScanArgs),
+    /// Read a browser HAR of a sign-in: the redirect chain, where it breaks, and why.
+    Trace(crate::commands::trace::TraceArgs),
     /// Saved targets: settings in a file, secrets in the OS keyring.
     Profile {
         #[command(subcommand)]

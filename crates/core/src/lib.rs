@@ -24,6 +24,7 @@ pub mod scim;
 pub mod secret;
 pub mod secrets;
 pub mod target;
+pub mod trace;
 
 pub use check::{Check, CheckDoc, RunOptions, Status, Verdict};
 pub use exchange::Exchange;

@@ -10,6 +10,7 @@ pub mod oidc;
 pub mod profile;
 pub mod saml;
 pub mod scan;
+pub mod trace;
 
 use crate::args::Command;
 
@@ -25,5 +26,6 @@ pub async fn dispatch(command: Command) -> i32 {
         Command::Profile { command } => profile::run(command),
         Command::Cleanup(args) => cleanup::run(args).await,
         Command::Scan(args) => scan::run(args).await,
+        Command::Trace(args) => trace::run(args).await,
     }
 }

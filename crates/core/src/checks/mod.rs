@@ -9,6 +9,7 @@ pub mod oidc;
 pub mod saml;
 pub mod scim;
 pub mod sso;
+pub mod trace;
 pub mod url;
 pub mod write;
 
@@ -102,6 +103,7 @@ pub fn all() -> Vec<&'static dyn Check> {
         .into_iter()
         .chain(saml_plan())
         .chain(write::plan())
+        .chain(trace::listed())
     {
         if !all.iter().any(|c| c.doc().id == check.doc().id) {
             all.push(check);
