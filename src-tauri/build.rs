@@ -30,7 +30,6 @@ fn main() {
             "explain_error",
             "bundle_preview",
             "export_bundle",
-            "report_html",
         ]),
     ))
     .expect("tauri build script");

@@ -45,7 +45,6 @@ fn run() -> anyhow::Result<()> {
             commands::explain::explain_error,
             commands::bundle::bundle_preview,
             commands::bundle::export_bundle,
-            commands::bundle::report_html,
         ])
         .run(tauri::generate_context!())?;
     Ok(())

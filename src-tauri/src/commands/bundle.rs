@@ -16,7 +16,6 @@ use crate::state::AppState;
 use preflight_core::Report;
 use preflight_core::bundle::{self, BundleOptions};
 use preflight_core::redact::Redactor;
-use preflight_core::report::render_html;
 
 /// Longest answer kept (it is one table cell's worth of text).
 const MAX_ANSWER: usize = 2000;
@@ -172,12 +171,6 @@ pub async fn export_bundle(
     })
     .await
     .map_err(|e| IpcError::new("bundle/write", e.to_string()))?
-}
-
-/// The HTML report of the last run, for the in-app preview (self-contained, CSP inside).
-#[tauri::command]
-pub fn report_html(state: State<'_, AppState>) -> IpcResult<String> {
-    Ok(render_html(&last_report(&state)?))
 }
 
 fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> IpcResult<()> {

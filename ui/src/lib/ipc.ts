@@ -96,4 +96,3 @@ export const explainError = (text: string) => call<ExplainedError[]>('explain_er
 export const bundlePreview = (input: BundleInput) => call<BundlePreview>('bundle_preview', { input });
 export const exportBundle = (path: string, input: BundleInput, overwrite: boolean) =>
   call<string>('export_bundle', { path, input, overwrite });
-export const reportHtml = () => call<string>('report_html');
