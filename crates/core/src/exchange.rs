@@ -67,8 +67,12 @@ impl RecordedResponse {
             .map(String::as_str)
     }
 
-    /// The body parsed as JSON, if it is JSON.
+    /// The body parsed as JSON, if it is JSON. Bytes that were not UTF-8 are not JSON (RFC 8259
+    /// §8.1): the IdPs' parsers reject them, so the lossy text must not pass for it here.
     pub fn json(&self) -> Option<serde_json::Value> {
+        if self.body_not_utf8 {
+            return None;
+        }
         serde_json::from_str(&self.body).ok()
     }
 

@@ -18,6 +18,9 @@ pub mod config;
 mod error;
 pub mod filter;
 mod handlers;
+pub mod hostile;
+mod hostile_gzip;
+mod hostile_reply;
 mod jwt;
 mod normalize;
 mod oauth;
@@ -41,6 +44,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use config::{OAuthClient, StaticToken, TestbedConfig};
+pub use hostile::{HostileMode, HostileRequest, HostileServer};
 pub use quirks::{Quirk, QuirkParseError, Quirks};
 pub use state::{JWT_AUDIENCE, JWT_TENANT, LoggedRequest};
 pub use store::{SEED_GROUP_NAME, seed_group_id, seed_user_id};

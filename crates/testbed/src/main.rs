@@ -7,12 +7,12 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
 
 use preflight_testbed::quirks::QUIRK_NAMES;
-use preflight_testbed::{Quirks, StaticToken, Testbed, TestbedConfig};
+use preflight_testbed::{HostileMode, HostileServer, Quirks, StaticToken, Testbed, TestbedConfig};
 
 const USAGE: &str = "\
 usage: preflight-testbed [--port P] [--bind ADDR] [--quirks a,b,slow=200] [--token T]...
                          [--base-path /scim/v2] [--seed-users N] [--allow-non-loopback]
-                         [--list-quirks]
+                         [--list-quirks] [--hostile MODE] [--list-hostile]
 
   --port P               port to listen on (default 0: any free port)
   --bind ADDR            address to bind (default 127.0.0.1); non-loopback needs
@@ -24,11 +24,15 @@ usage: preflight-testbed [--port P] [--bind ADDR] [--quirks a,b,slow=200] [--tok
   --base-path PATH       SCIM base path (default /scim/v2)
   --seed-users N         users to seed (default 3)
   --list-quirks          print the quirk names and exit
+  --hostile MODE         serve through a raw-TCP front that misbehaves (see
+                         --list-hostile); the testbed behind it takes the other flags
+  --list-hostile         print the hostile modes (name, expected diagnosis, what it does)
 ";
 
 struct Args {
     cfg: TestbedConfig,
     allow_non_loopback: bool,
+    hostile: Option<HostileMode>,
 }
 
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
@@ -37,6 +41,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
     let mut ip: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
     let mut tokens: Vec<StaticToken> = Vec::new();
     let mut allow_non_loopback = false;
+    let mut hostile = None;
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
             Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
@@ -58,6 +63,24 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
                     println!("{name}");
                 }
                 return Ok(None);
+            }
+            "--list-hostile" => {
+                for mode in HostileMode::ALL {
+                    println!(
+                        "{}\t{}\t{}",
+                        mode.name(),
+                        mode.expected_diagnosis(),
+                        mode.describe()
+                    );
+                }
+                return Ok(None);
+            }
+            "--hostile" => {
+                let v = value("--hostile")?;
+                hostile =
+                    Some(HostileMode::parse(&v).ok_or_else(|| {
+                        format!("unknown hostile mode '{v}' (see --list-hostile)")
+                    })?);
             }
             "--port" => {
                 let v = value("--port")?;
@@ -102,6 +125,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
     Ok(Some(Args {
         cfg,
         allow_non_loopback,
+        hostile,
     }))
 }
 
@@ -144,6 +168,9 @@ async fn main() -> ExitCode {
         );
         return ExitCode::from(2);
     }
+    if let Some(mode) = args.hostile {
+        return serve_hostile(mode, args.cfg.bind).await;
+    }
     let testbed = match Testbed::start(args.cfg).await {
         Ok(t) => t,
         Err(e) => {
@@ -157,6 +184,24 @@ async fn main() -> ExitCode {
     drop(out);
     wait_for_signal().await;
     testbed.shutdown().await;
+    ExitCode::SUCCESS
+}
+
+/// `--hostile`: the raw-TCP front with its own testbed behind it, until a signal.
+async fn serve_hostile(mode: HostileMode, bind: SocketAddr) -> ExitCode {
+    let server = match HostileServer::start(mode, bind).await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("preflight-testbed: cannot listen: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "READY {}", server.base_url());
+    let _ = out.flush();
+    drop(out);
+    wait_for_signal().await;
+    server.shutdown().await;
     ExitCode::SUCCESS
 }
 

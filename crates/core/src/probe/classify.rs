@@ -42,6 +42,11 @@ pub fn classify(err: &reqwest::Error, url: &str) -> TransportError {
                     "the TLS certificate chain of {host} does not verify against the trusted roots"
                 ),
             )
+        } else if is_protocol_version(&lower) {
+            (
+                "tls/protocol-version",
+                format!("{host} offers no TLS version Preflight accepts (TLS 1.2 or 1.3)"),
+            )
         } else if err.is_timeout() || lower.contains("timed out") || lower.contains("deadline") {
             (
                 "net/timeout",
@@ -60,6 +65,11 @@ pub fn classify(err: &reqwest::Error, url: &str) -> TransportError {
             (
                 "net/connection-refused",
                 format!("nothing accepts connections at {host}"),
+            )
+        } else if err.is_body() || err.is_decode() || is_cut_short(&lower) {
+            (
+                "net/connection-closed",
+                format!("{host} closed the connection before its response was complete"),
             )
         } else if lower.contains("handshake")
             || lower.contains("tls")
@@ -85,6 +95,24 @@ pub fn classify(err: &reqwest::Error, url: &str) -> TransportError {
         code,
         message: format!("{message} ({})", first_line(&chain)),
     }
+}
+
+/// No TLS version in common: the server refused 1.2/1.3 with an alert, or chose 1.0/1.1.
+fn is_protocol_version(lower: &str) -> bool {
+    lower.contains("protocolversion")
+        || lower.contains("protocol version")
+        || lower.contains("doesnotsupporttls12or13")
+        || lower.contains("unsupportedprotocol")
+}
+
+/// The connection ended before a complete response (hyper's "incomplete message", a body
+/// shorter than its Content-Length). Resets while reading a body arrive as body errors.
+fn is_cut_short(lower: &str) -> bool {
+    lower.contains("incompletemessage")
+        || lower.contains("incomplete message")
+        || lower.contains("connection closed before message completed")
+        || lower.contains("end of file before message length reached")
+        || lower.contains("unexpectedeof")
 }
 
 fn describe_chain(err: &reqwest::Error) -> String {

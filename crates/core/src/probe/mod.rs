@@ -30,6 +30,12 @@ use crate::target::{Credential, Target};
 /// Longest `Retry-After` we honour before retrying once (IdPs wait about this long too).
 pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 
+/// How much of a body that cannot be parsed anyway (cut at the size cap, or not UTF-8) an
+/// exchange keeps. Exchanges live until the report is written, so keeping whole 8 MiB bodies
+/// of a hostile server would let memory grow with every request; the start is all the
+/// evidence a reader needs.
+pub const UNPARSABLE_BODY_KEPT: usize = 64 * 1024;
+
 /// Receives every exchange as soon as it is recorded (progress display, IPC events).
 pub type ExchangeObserver = Arc<dyn Fn(&Exchange) + Send + Sync>;
 
@@ -180,7 +186,7 @@ impl Probe {
     }
 
     async fn transmit(&self, outgoing: &Outgoing, purpose: Option<String>) -> Exchange {
-        self.transmit_keeping_body(outgoing, purpose).await.0
+        self.transmit_inner(outgoing, purpose, false).await.0
     }
 
     /// Send and record; also hand back the raw body for the one caller that must read a
@@ -189,6 +195,17 @@ impl Probe {
         &self,
         outgoing: &Outgoing,
         purpose: Option<String>,
+    ) -> (Exchange, Option<Vec<u8>>) {
+        self.transmit_inner(outgoing, purpose, true).await
+    }
+
+    /// `keep_raw`: hand the raw body back; off for ordinary requests so a large body is not
+    /// held twice.
+    async fn transmit_inner(
+        &self,
+        outgoing: &Outgoing,
+        purpose: Option<String>,
+        keep_raw: bool,
     ) -> (Exchange, Option<Vec<u8>>) {
         let started = Instant::now();
         let started_at = Some(now_rfc3339());
@@ -207,8 +224,8 @@ impl Probe {
         let request = self.redact_request(outgoing);
         let (response, failure, raw) = match result {
             Ok(incoming) => {
-                let raw = incoming.body.clone();
-                (Some(self.redact_response(incoming)), None, Some(raw))
+                let raw = keep_raw.then(|| incoming.body.clone());
+                (Some(self.redact_response(incoming)), None, raw)
             }
             Err(e) => (
                 None,
@@ -293,10 +310,15 @@ impl Probe {
                 .or_insert(value);
         }
         let body_not_utf8 = std::str::from_utf8(&incoming.body).is_err();
+        let kept = if incoming.truncated || body_not_utf8 {
+            &incoming.body[..incoming.body.len().min(UNPARSABLE_BODY_KEPT)]
+        } else {
+            &incoming.body[..]
+        };
         RecordedResponse {
             status: incoming.status,
             headers,
-            body: self.redactor.text(&String::from_utf8_lossy(&incoming.body)),
+            body: self.redactor.text(&String::from_utf8_lossy(kept)),
             body_truncated: incoming.truncated,
             body_not_utf8,
         }

@@ -30,10 +30,13 @@ static DOC: CheckDoc = CheckDoc {
         "tls/untrusted-certificate",
         "tls/hostname-mismatch",
         "tls/expired-certificate",
+        "tls/protocol-version",
+        "net/connection-closed",
         "url/missing-version-segment",
         "url/not-scim",
         "url/redirects",
         "scim/server-error",
+        "scim/rate-limited",
     ],
 };
 
@@ -116,7 +119,8 @@ impl Check for EndpointReachable {
         let Some(r) = &spc.response else {
             return unexpected(&spc, expected);
         };
-        if r.is_redirect() || r.status >= 500 {
+        // A 429 says nothing about the URL: it is the rate limit, not a missing SCIM root.
+        if r.is_redirect() || r.status >= 500 || r.status == 429 {
             return unexpected(&spc, expected);
         }
         if is_scim_spc(&spc) {
