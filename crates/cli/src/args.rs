@@ -29,9 +29,23 @@ pub enum Command {
     /// Print the long explanation of a check ID or a diagnosis code — or explain an IdP error
     /// (`AADSTS50011`, an Okta/OneLogin message, or a URL with `error=`/`error_description=`).
     Explain {
-        /// e.g. `scim/users-filter-eq`, `auth/token-rejected`, `AADSTS50105`
+        /// e.g. `scim/users-filter-eq`, `auth/token-rejected`, `AADSTS50105`, or `quarantine`
         id: String,
+        /// With `quarantine`: RFC 3339 time of the first credential failure; prints Entra's
+        /// retry dates and the day the job is disabled.
+        #[arg(long)]
+        since: Option<String>,
+        /// With `quarantine`: the SCIM target (`preflight vendors`), for its sync delay.
+        #[arg(long)]
+        vendor: Option<String>,
     },
+    /// Print an IdP's SSO and SCIM setup steps: menu paths, field names, values to enter, and
+    /// the checks that prove each step.
+    Guide(crate::commands::guide::GuideArgs),
+    /// List the known SCIM target vendors (`preflight vendors ID` shows one profile).
+    Vendors(crate::commands::vendors::VendorsArgs),
+    /// Plan the IdP's attribute mapping against the target's live /Schemas: keep / remove / add.
+    Mapping(crate::commands::mapping::MappingArgs),
     /// Check an OpenID Connect / OAuth setup: discovery, issuer, JWKS, token, redirect URI.
     Oidc(OidcArgs),
     /// Check a SAML setup: IdP metadata, signing certificates, SP settings, a captured response.
@@ -76,6 +90,14 @@ pub struct CheckArgs {
     /// displayName, email, externalId); a userName must start with `preflight-test-`.
     #[arg(long, requires = "write")]
     pub user_file: Option<PathBuf>,
+    /// A known SCIM target (`preflight vendors`): validates the URL against its documented
+    /// pattern, fills its defaults and adds its `vendor/…` checks.
+    #[arg(long)]
+    pub vendor: Option<String>,
+    /// Attribute-mapping overrides (TOML or JSON: `remove = [...]`, `[add]`), applied to the
+    /// payloads `--write` sends and to the mapping checks.
+    #[arg(long, value_name = "FILE")]
+    pub mapping: Option<PathBuf>,
     #[command(flatten)]
     pub output: OutputArgs,
     /// Read the bearer token from standard input (one trailing newline is removed).

@@ -107,6 +107,9 @@ pub struct Target {
     pub journal_dir: Option<std::path::PathBuf>,
     /// Write mode: the admin's test-user attributes (`--user-file`), if given.
     pub test_user: Option<crate::dialect::TestUser>,
+    /// Write mode: the admin's attribute-mapping overrides (`--mapping`), applied to every
+    /// whole-User payload the dialect flows send.
+    pub mapping: Option<crate::mapping::MappingOverrides>,
 }
 
 /// Why a base URL cannot be used; each message names the fix.
@@ -139,6 +142,7 @@ impl Target {
             federation: None,
             journal_dir: None,
             test_user: None,
+            mapping: None,
         })
     }
 

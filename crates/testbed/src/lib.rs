@@ -34,6 +34,7 @@ mod server;
 mod state;
 mod store;
 mod util;
+pub mod vendor_presets;
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;

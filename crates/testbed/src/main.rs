@@ -24,6 +24,8 @@ usage: preflight-testbed [--port P] [--bind ADDR] [--quirks a,b,slow=200] [--tok
   --base-path PATH       SCIM base path (default /scim/v2)
   --seed-users N         users to seed (default 3)
   --list-quirks          print the quirk names and exit
+  --vendor NAME          configure like a known SCIM target: generic, stackit, axonflow,
+                         airia (quirks added to --quirks; --token still wins)
   --hostile MODE         serve through a raw-TCP front that misbehaves (see
                          --list-hostile); the testbed behind it takes the other flags
   --list-hostile         print the hostile modes (name, expected diagnosis, what it does)
@@ -41,6 +43,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
     let mut ip: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
     let mut tokens: Vec<StaticToken> = Vec::new();
     let mut allow_non_loopback = false;
+    let mut vendor: Option<String> = None;
     let mut hostile = None;
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -115,8 +118,12 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
                     .map_err(|_| format!("invalid --seed-users '{v}'"))?;
             }
             "--allow-non-loopback" => allow_non_loopback = true,
+            "--vendor" => vendor = Some(value("--vendor")?),
             other => return Err(format!("unknown argument '{other}'")),
         }
+    }
+    if let Some(name) = &vendor {
+        preflight_testbed::vendor_presets::apply(name, &mut cfg)?;
     }
     if !tokens.is_empty() {
         cfg.tokens = tokens;

@@ -17,14 +17,17 @@ use preflight_core::{checks, engine};
 use tokio_util::sync::CancellationToken;
 
 pub async fn run(args: CheckArgs) -> i32 {
-    let target = match build_target(&args).and_then(|t| {
-        crate::commands::cleanup::write_settings(
-            t,
-            args.write,
-            &args.dialect,
-            args.user_file.as_deref(),
-        )
-    }) {
+    let target = match build_target(&args)
+        .and_then(|t| {
+            crate::commands::cleanup::write_settings(
+                t,
+                args.write,
+                &args.dialect,
+                args.user_file.as_deref(),
+            )
+        })
+        .and_then(|t| vendor_and_mapping(t, &args))
+    {
         Ok(t) => t,
         Err(message) => return exit::usage(message),
     };
@@ -69,6 +72,16 @@ fn build_target(args: &CheckArgs) -> Result<Target, String> {
     };
     let mut target = Target::new(url, credential, idp).map_err(|e| format!("--url: {e}"))?;
     target.dialects = Vec::new();
+    Ok(target)
+}
+
+/// `--vendor` (URL pattern, defaults, vendor checks) and `--mapping` (overrides), validated
+/// before anything is sent.
+fn vendor_and_mapping(target: Target, args: &CheckArgs) -> Result<Target, String> {
+    let mut target = crate::commands::vendors::apply(target, args.vendor.as_deref())?;
+    if let Some(path) = &args.mapping {
+        target.mapping = Some(crate::commands::mapping::load_overrides(path)?);
+    }
     Ok(target)
 }
 

@@ -47,6 +47,12 @@ pub fn read_only() -> Vec<&'static dyn Check> {
         &http::NoRedirect,
         &http::RateLimit,
         &http::ResponseTime,
+        // Only when the run names a vendor whose profile calls for them.
+        &crate::vendor::checks::TokenPrefix,
+        &crate::vendor::checks::DiscoveryUnauthenticated,
+        &crate::vendor::checks::RequiredAttributesDeclared,
+        &crate::vendor::checks::RequiredAttributesMapped,
+        &crate::vendor::checks::MappingAttributesDeclared,
     ]
 }
 

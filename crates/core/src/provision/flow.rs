@@ -68,11 +68,14 @@ async fn steps(
     for (index, name) in flow.steps.iter().enumerate() {
         let step = &dialect.steps[name];
         let position = format!("step {}/{total} \"{}\"", index + 1, step.label);
-        let override_body = if step.creates == Some(ObjectKind::User) {
-            crate::dialect::render::create_body_for(step, vars).map(|b| schema.quiet(&b))
-        } else {
-            None
-        };
+        // Whole-User bodies carry the admin's mapping overrides; creates also stay quiet.
+        let override_body = crate::mapping::step_body(ctx.target(), step, vars).map(|b| {
+            if step.creates == Some(ObjectKind::User) {
+                schema.quiet(&b)
+            } else {
+                b
+            }
+        });
         let rendered = render_step(dialect, step, vars, override_body);
         let sent_paths = rendered
             .body

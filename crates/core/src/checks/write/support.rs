@@ -27,7 +27,8 @@ pub fn create_payload_paths(ctx: &RunCtx<'_>) -> Vec<(&'static Dialect, Vec<Stri
     dialect::selected(&target.dialects, target.idp.as_str())
         .into_iter()
         .filter_map(|d| {
-            dialect::create_body(d, &vars).map(|body| (d, crate::provision::payload_paths(&body)))
+            crate::mapping::create_payload(target, d, &vars)
+                .map(|body| (d, crate::provision::payload_paths(&body)))
         })
         .collect()
 }
