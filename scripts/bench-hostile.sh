@@ -50,7 +50,8 @@ run_case() {
     >/dev/null 2>"$work/check.err"
   rc=$?
   set -e
-  read -r secs kib < "$work/time" || { secs=0; kib=0; }
+  # GNU time puts "Command exited with non-zero status N" first when the exit is not 0.
+  read -r secs kib < <(tail -n 1 "$work/time") || { secs=0; kib=0; }
   local codes
   codes=$(python3 -c 'import json,sys
 try: print(" ".join(json.load(open(sys.argv[1]))["diagnoses"]))
