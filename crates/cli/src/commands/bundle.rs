@@ -27,6 +27,10 @@ pub struct BundleArgs {
     /// Replace --out if it already exists.
     #[arg(long)]
     pub force: bool,
+    /// Also add this browser HAR of the sign-in (from `preflight trace`), redacted with stable
+    /// placeholders, as sign-in.redacted.har.
+    #[arg(long, value_name = "FILE")]
+    pub trace_har: Option<PathBuf>,
 }
 
 pub fn run(args: BundleArgs) -> i32 {
@@ -73,7 +77,14 @@ pub fn run(args: BundleArgs) -> i32 {
         secrets,
         environment: None,
     };
-    let bytes = match bundle::build(&report, &options) {
+    let trace_har = match &args.trace_har {
+        Some(path) => match super::trace::redacted_copy(path, args.pseudonymise) {
+            Ok(text) => Some(text),
+            Err(message) => return exit::usage(message),
+        },
+        None => None,
+    };
+    let bytes = match bundle::build_with_trace_har(&report, &options, trace_har.as_deref()) {
         Ok(b) => b,
         Err(e) => {
             eprintln!("error: {e}");
@@ -95,13 +106,18 @@ pub fn run(args: BundleArgs) -> i32 {
     eprintln!(
         "Wrote {} ({} files{}): {}",
         args.out.display(),
-        bundle::FILES.len(),
+        bundle::FILES.len() + usize::from(trace_har.is_some()),
         if args.pseudonymise {
             ", user names and e-mail addresses pseudonymised"
         } else {
             ""
         },
-        bundle::FILES.join(", ")
+        bundle::FILES
+            .iter()
+            .copied()
+            .chain(trace_har.as_ref().map(|_| bundle::TRACE_HAR))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     exit::OK
 }

@@ -12,9 +12,10 @@ use preflight_core::event::exchange_events;
 use preflight_core::federation::MAX_XML_BYTES;
 use preflight_core::federation::saml::metadata;
 use preflight_core::probe::{AuthMode, LiveTransport, Probe, Req};
+use preflight_core::profile::ProfileStore;
 use preflight_core::redact::Redactor;
 use preflight_core::target::{Credential, Idp, Target};
-use preflight_core::trace::{self, HarLimits, TraceOptions};
+use preflight_core::trace::{self, HarLimits, TraceOptions, routing};
 use preflight_core::{checks, engine};
 
 use crate::args::{Format, NetArgs, OutputArgs};
@@ -25,6 +26,10 @@ pub struct TraceArgs {
     /// The HAR file exported from the browser's network panel (Chrome, Edge, Firefox, Safari).
     #[arg(long, value_name = "FILE")]
     pub har: PathBuf,
+    /// A saved profile: its client ID and tenant are compared with the flow's, and every saved
+    /// profile is checked for shared display names, client IDs and tenants.
+    #[arg(long)]
+    pub profile: Option<String>,
     /// The redirect URI registered at the IdP (compared with the one the app sent).
     #[arg(long)]
     pub redirect_uri: Option<String>,
@@ -46,6 +51,17 @@ pub struct TraceArgs {
     /// The IdP's SAML metadata (https URL or file), to verify response signatures.
     #[arg(long, value_name = "URL_OR_FILE")]
     pub metadata: Option<String>,
+    /// The logout URL configured in the app: requested (with its redirects) and compared with
+    /// the IdP's end_session_endpoint (--issuer) or SingleLogoutService (--metadata).
+    #[arg(long)]
+    pub logout_url: Option<String>,
+    /// Also write a redacted copy of the HAR here, for a support ticket: cookies, Authorization,
+    /// passwords, tokens, codes and SAML signature values replaced by stable placeholders.
+    #[arg(long, value_name = "FILE")]
+    pub redact_out: Option<PathBuf>,
+    /// With --redact-out: also replace NameIDs and e-mail addresses.
+    #[arg(long, requires = "redact_out")]
+    pub mask_names: bool,
     /// The IdP, for the report.
     #[arg(long, default_value = "generic")]
     pub idp: String,
@@ -86,11 +102,34 @@ pub async fn run(args: TraceArgs) -> i32 {
         metadata: None,
         limits: HarLimits::default(),
     };
+    let mut slo_locations = Vec::new();
     if let Some(source) = &args.metadata {
         match load_metadata(source, &probe).await {
-            Ok(md) => options.metadata = Some(md),
+            Ok((text, md)) => {
+                slo_locations = checks::trace::single_logout_locations(&text);
+                options.metadata = Some(md);
+            }
             Err(message) => return exit::usage(message),
         }
+    }
+    let mut extra: Vec<Box<dyn Check>> = Vec::new();
+    if let Some(name) = &args.profile {
+        match profile_checks(name, &mut options) {
+            Ok(check) => extra.push(check),
+            Err(message) => return exit::usage(message),
+        }
+    }
+    if let Some(url) = &args.logout_url {
+        if !(url.starts_with("https://") || url.starts_with("http://")) {
+            return exit::usage(format!("--logout-url: {url} is not an http(s) URL"));
+        }
+        extra.push(Box::new(checks::trace::LogoutUrlValid::with(
+            checks::trace::LogoutConfig {
+                url: url.clone(),
+                issuer: args.issuer.clone(),
+                slo_locations,
+            },
+        )));
     }
     let file = match std::fs::File::open(&args.har) {
         Ok(f) => f,
@@ -110,7 +149,13 @@ pub async fn run(args: TraceArgs) -> i32 {
         Ok(r) => r,
         Err(e) => return exit::usage(format!("--har {}: {e}", args.har.display())),
     };
-    let plan: Vec<Box<dyn Check>> = checks::trace::plan_for(&result);
+    if let Some(path) = &args.redact_out
+        && let Err(message) = write_redacted(&args.har, path, args.mask_names, &options.limits)
+    {
+        return exit::usage(message);
+    }
+    let mut plan: Vec<Box<dyn Check>> = checks::trace::plan_for(&result);
+    plan.extend(extra);
     let plan_refs: Vec<&dyn Check> = plan.iter().map(|c| c.as_ref()).collect();
     let mut report = engine::run(&plan_refs, &probe, &RunOptions::default(), &events).await;
     report.exchanges.extend(trace::evidence::exchanges(&result));
@@ -130,6 +175,35 @@ pub async fn run(args: TraceArgs) -> i32 {
     report.exit_code(probe.is_cancelled())
 }
 
+/// Write the redacted copy through the same atomic writer as reports, so a failed run never
+/// leaves half a HAR behind.
+fn write_redacted(
+    har: &Path,
+    out: &Path,
+    mask_names: bool,
+    limits: &HarLimits,
+) -> Result<(), String> {
+    let bytes = redact_file(har, mask_names, limits)?;
+    crate::render::write_atomically(out, &bytes).map_err(|e| e.replace("--out", "--redact-out"))
+}
+
+fn redact_file(har: &Path, mask_names: bool, limits: &HarLimits) -> Result<Vec<u8>, String> {
+    let input =
+        std::fs::File::open(har).map_err(|e| format!("cannot read {}: {e}", har.display()))?;
+    let mut bytes = Vec::new();
+    let opts = trace::redact::RedactOptions { mask_names };
+    trace::redact::redact_har(input, &mut bytes, &opts, limits)
+        .map_err(|e| format!("{}: {e}", har.display()))?;
+    Ok(bytes)
+}
+
+/// The redacted text of a HAR, for `preflight bundle --trace-har`.
+pub fn redacted_copy(har: &Path, mask_names: bool) -> Result<String, String> {
+    let bytes = redact_file(har, mask_names, &HarLimits::default())
+        .map_err(|e| format!("--trace-har: {e}"))?;
+    String::from_utf8(bytes).map_err(|_| "--trace-har: the redacted HAR is not UTF-8".into())
+}
+
 /// The report's target: the HAR file (as a file URL).
 fn har_target(path: &Path, idp: Idp) -> Result<Target, String> {
     let absolute = std::fs::canonicalize(path)
@@ -143,7 +217,10 @@ fn har_target(path: &Path, idp: Idp) -> Result<Target, String> {
 }
 
 /// IdP metadata from a file (size-capped) or an https URL (through the probe).
-async fn load_metadata(source: &str, probe: &Probe) -> Result<metadata::IdpMetadata, String> {
+async fn load_metadata(
+    source: &str,
+    probe: &Probe,
+) -> Result<(String, metadata::IdpMetadata), String> {
     let text = if source.starts_with("https://") || source.starts_with("http://") {
         let x = probe
             .fetch(
@@ -171,5 +248,21 @@ async fn load_metadata(source: &str, probe: &Probe) -> Result<metadata::IdpMetad
     if !md.problems.is_empty() {
         return Err(format!("--metadata: {}", md.problems.join("; ")));
     }
-    Ok(md)
+    Ok((text, md))
+}
+
+/// The profile's client ID and tenant (unless given as flags), and the routing lint over
+/// every saved profile.
+fn profile_checks(name: &str, options: &mut TraceOptions) -> Result<Box<dyn Check>, String> {
+    let store = ProfileStore::open_default().map_err(|e| format!("--profile: {e}"))?;
+    let loaded = store.get(name).map_err(|e| format!("--profile: {e}"))?;
+    for w in &loaded.warnings {
+        eprintln!("warning: {w}");
+    }
+    let (client_id, tenant) = routing::expectations(&loaded.value);
+    options.client_id = options.client_id.take().or(client_id);
+    options.tenant = options.tenant.take().or(tenant);
+    let all = store.list().map_err(|e| format!("--profile: {e}"))?;
+    let keys = all.value.iter().map(routing::RoutingKey::of).collect();
+    Ok(Box::new(checks::trace::TenantRoutingUnique::over(keys)))
 }

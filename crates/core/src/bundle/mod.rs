@@ -118,13 +118,38 @@ pub fn files(report: &Report, options: &BundleOptions) -> Vec<(&'static str, Str
 
 /// The zip archive of the package (deflate; entry times set to the run's start).
 pub fn build(report: &Report, options: &BundleOptions) -> Result<Vec<u8>, BundleError> {
+    build_with_trace_har(report, options, None)
+}
+
+/// Name of the browser HAR in a package built after `preflight trace`.
+pub const TRACE_HAR: &str = "sign-in.redacted.har";
+
+/// [`build`], plus the browser HAR of a `preflight trace` as [`TRACE_HAR`]. The HAR must
+/// already be redacted by [`crate::trace::redact`], whose placeholders stay stable so the
+/// chain stays readable; here only the known secrets of `options` are masked again.
+pub fn build_with_trace_har(
+    report: &Report,
+    options: &BundleOptions,
+    trace_har: Option<&str>,
+) -> Result<Vec<u8>, BundleError> {
     let modified = zip_time(&report.started_at);
     let file_options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
         .last_modified_time(modified)
         .unix_permissions(0o644);
     let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    for (name, content) in files(report, options) {
+    let mut all = files(report, options);
+    if let Some(har) = trace_har {
+        let masked = options
+            .secrets
+            .iter()
+            .filter(|s| s.expose().trim().len() >= 4)
+            .fold(har.to_string(), |text, s| {
+                text.replace(s.expose().trim(), crate::redact::MASK)
+            });
+        all.push((TRACE_HAR, masked));
+    }
+    for (name, content) in all {
         writer
             .start_file(name, file_options)
             .map_err(|e| BundleError::Zip(e.to_string()))?;

@@ -15,7 +15,9 @@
 //! [`analyse`]`(reader, &TraceOptions) -> Result<TraceResult, TraceError>` — the result is
 //! serialisable: flows, each with hops (method, masked URL, status, redirect target, cookie
 //! names set and sent, time, decoded contents) and at most one `cause` (the first broken hop)
-//! plus `consequences` and `warnings`.
+//! plus `consequences` and `warnings`. [`redact::redact_har`] writes a redacted copy of a HAR
+//! (stable placeholders), streamed the same way. [`routing`] lints saved profiles for
+//! ambiguous tenant routing.
 
 //!
 //! # The report contract of `preflight trace` (relied on by tests and other tools)
@@ -41,6 +43,9 @@ pub mod har;
 pub mod model;
 mod oidc_hop;
 pub mod params;
+pub mod placeholder;
+pub mod redact;
+pub mod routing;
 mod saml_hop;
 
 use std::io::Read;
