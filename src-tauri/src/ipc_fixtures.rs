@@ -11,7 +11,6 @@ use serde::Serialize;
 
 use crate::commands::checks::CheckInfo;
 use crate::commands::demo::DemoServer;
-use crate::commands::profiles::ProfileView;
 use crate::commands::results::LastResults;
 use crate::error::IpcError;
 use preflight_core::Exchange;
@@ -21,7 +20,6 @@ use preflight_core::exchange::{NetFailure, RecordedRequest, RecordedResponse};
 use preflight_core::report::{
     CheckResult, DiagnosisView, FindingView, Report, Summary, TargetView, Tool,
 };
-use preflight_core::target::Idp;
 
 fn failed_check() -> CheckResult {
     CheckResult {
@@ -180,12 +178,7 @@ fn render() -> String {
     out += &ts_const(
         "profileView",
         "ProfileView",
-        &ProfileView {
-            id: "acme".into(),
-            name: "Acme".into(),
-            base_url: "https://scim.example.com/scim/v2".into(),
-            idp: Idp::Okta,
-        },
+        &lifecycle_types::profile_view(),
     );
     out += &ts_const(
         "ipcError",
@@ -193,6 +186,7 @@ fn render() -> String {
         &IpcError::new("input/url", "bad URL"),
     );
     out += &screens::render(&report);
+    out += &lifecycle_types::render();
     out.truncate(out.trim_end().len());
     out.push('\n');
     out
@@ -219,3 +213,7 @@ fn ipc_fixtures_match_the_committed_typescript() {
 /// proves Rust accepts it and `npm run check` proves the TypeScript type describes it.
 #[path = "ipc_fixtures_screens.rs"]
 mod screens;
+
+/// Profiles, token lifecycle, rotation, vendors and guides.
+#[path = "ipc_fixtures_lifecycle.rs"]
+mod lifecycle_types;

@@ -3,11 +3,15 @@
 
 pub mod checks;
 pub mod demo;
+pub mod guides;
+pub mod lifecycle;
 pub mod profiles;
 pub mod report;
 pub mod results;
+pub mod rotation;
 pub mod run;
 pub mod secrets;
+pub mod vendors;
 // Issue 5/6/8 screens: write mode, provision on demand, scan, journal sweep, SSO, explainer, bundle.
 pub mod bundle;
 pub mod cleanup;

@@ -87,8 +87,12 @@ pub async fn run_checks(
             }
             Credential::Bearer(Secret::new(preflight_testbed::config::DEMO_TOKEN))
         }
+        // A saved profile brings its own auth style (bearer or client credentials).
         TokenSource::Profile { profile_id } => {
-            Credential::Bearer(super::secrets::load_token(&profile_id).await?)
+            match super::profiles::run_credential(&profile_id).await? {
+                Some(credential) => credential,
+                None => Credential::Bearer(super::secrets::load_token(&profile_id).await?),
+            }
         }
     };
     let mut target = Target::new(url.trim(), credential, idp)

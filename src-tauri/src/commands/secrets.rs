@@ -12,7 +12,7 @@ use crate::error::{IpcError, IpcResult};
 /// Longest we wait for the keyring (an unanswered unlock prompt would wait forever).
 const KEYRING_TIMEOUT_SECS: u64 = 20;
 
-fn keyring_error(e: SecretStoreError) -> IpcError {
+pub(crate) fn keyring_error(e: SecretStoreError) -> IpcError {
     let code = match e {
         SecretStoreError::Unavailable { .. } => "secrets/unavailable",
         SecretStoreError::Locked { .. } => "secrets/locked",

@@ -273,7 +273,20 @@ export const profileView = {
   "id": "acme",
   "name": "Acme",
   "base_url": "https://scim.example.com/scim/v2",
-  "idp": "okta"
+  "idp": "okta",
+  "auth": {
+    "kind": "client-credentials",
+    "token_url": "https://idp.example.com/oauth2/token",
+    "client_id": "scim-client",
+    "scope": "scim.read scim.write"
+  },
+  "secret_kind": "client-secret",
+  "vendor": "stackit",
+  "expiry": {
+    "expires_at": "2026-05-06T00:00:00Z",
+    "days_left": 4,
+    "band": "critical"
+  }
 } satisfies ProfileView;
 
 export const ipcError = {
@@ -776,7 +789,7 @@ export const bundleInput = {
   "token_use_answer": "yes"
 } satisfies BundleInput;
 
-import type { ProfileInput, RotationStep, RotationView, TokenWarnings, UrlProblem, VendorOption } from './types';
+import type { GuideView, ProfileInput, RotationStep, RotationView, TokenWarnings, UrlProblem, VendorOption } from './types';
 
 export const tokenWarnings = {
   "now": "2026-05-01T12:00:00Z",
@@ -895,6 +908,60 @@ export const urlProblem = {
   "part": "path",
   "message": "Airia base URL: the org id is not a GUID"
 } satisfies UrlProblem;
+
+export const guideView = {
+  "guide": {
+    "idp": "entra",
+    "name": "Microsoft Entra ID",
+    "intro": "intro",
+    "steps": [
+      {
+        "number": 1,
+        "id": "scim-admin-credentials",
+        "part": "scim",
+        "title": "Enter the admin credentials",
+        "menu": "Enterprise applications > your app > Provisioning",
+        "instructions": "Fill in the fields",
+        "fields": [
+          {
+            "name": "Tenant URL",
+            "value": "https://scim.example.com/scim/v2",
+            "secret": false,
+            "complete": true
+          }
+        ],
+        "checks": [
+          "entra/test-connection"
+        ],
+        "explain": [
+          "AADSTS50105"
+        ],
+        "warnings": [
+          "warning"
+        ]
+      }
+    ],
+    "logs": [
+      {
+        "part": "sso",
+        "menu": "Sign-in logs",
+        "shows": "shows"
+      }
+    ],
+    "missing": [
+      [
+        "redirect_uri",
+        "the redirect URI"
+      ]
+    ],
+    "unconfirmed": [
+      "label"
+    ]
+  },
+  "runnable_checks": [
+    "entra/test-connection"
+  ]
+} satisfies GuideView;
 
 export const rotationSteps = [
   "create_new",

@@ -1,7 +1,7 @@
 // The only module that talks to the Tauri shell. Everything else imports from here.
 import { invoke, Channel } from '@tauri-apps/api/core';
 import type {
-  CheckInfo, DemoServer, IdpId, IpcError, LastResults, ProfileView, Report, ResultsOf, RunEvent, TokenSource, BundleInput, BundlePreview, DialectInfo, ExplainedError, JournalSweep, OidcInput, OnDemandOutcome, SamlInput, ScanEvent, WriteOutcome, WritePreview,
+  CheckInfo, DemoServer, IdpId, IpcError, LastResults, ProfileView, ProfileInput, RotationStep, RotationView, TokenWarnings, UrlProblem, VendorOption, GuideView, Report, ResultsOf, RunEvent, TokenSource, BundleInput, BundlePreview, DialectInfo, ExplainedError, JournalSweep, OidcInput, OnDemandOutcome, SamlInput, ScanEvent, WriteOutcome, WritePreview,
 } from './types';
 
 function toIpcError(e: unknown): IpcError {
@@ -46,6 +46,31 @@ export const secretStatus = (profileId: string, kind: 'token' | 'client-secret')
 export const saveProfile = (profile: { id: string; name: string; base_url: string; idp: IdpId }) =>
   call<ProfileView>('save_profile', { profile });
 export const listProfiles = () => call<ProfileView[]>('list_profiles');
+
+// Profiles, token lifecycle and rotation. Secrets go one way only: UI → keyring.
+export const saveProfileSettings = (profile: ProfileInput) => call<ProfileView>('save_profile', { profile });
+/** Deletes the profile and every keyring item of it. */
+export const deleteProfile = (profileId: string) => call<void>('delete_profile', { profileId });
+/** Expiring tokens for the start banner (the page's first call: it also marks "interactive"). */
+export const tokenWarnings = () => call<TokenWarnings>('token_warnings');
+/** Sets the profile's expiry from the saved token's JWT `exp` (read in Rust). */
+export const expiryFromToken = (profileId: string) => call<ProfileView>('expiry_from_token', { profileId });
+export const rotationStatus = (profileId: string) => call<RotationView | null>('rotation_status', { profileId });
+export const rotationStart = (profileId: string) => call<RotationView>('rotation_start', { profileId });
+/** Sends the new secret once; it is kept in the keyring as pending until it passes. */
+export const rotationNewSecret = (profileId: string, value: string, expiresAt: string | null) =>
+  call<RotationView>('rotation_new_secret', { profileId, value, expiresAt });
+export const rotationConfirm = (profileId: string, step: RotationStep) => call<RotationView>('rotation_confirm', { profileId, step });
+export const rotationTest = (profileId: string) => call<RotationView>('rotation_test', { profileId });
+export const rotationCancel = (profileId: string) => call<void>('rotation_cancel', { profileId });
+export const listVendors = () => call<VendorOption[]>('list_vendors');
+/** `null` when the URL fits the vendor's documented pattern, else which part is wrong. */
+export const checkVendorUrl = (vendor: string, url: string) => call<UrlProblem | null>('check_vendor_url', { vendor, url });
+/** Sets the profile's expiry to its vendor's default token lifetime from now. */
+export const vendorExpiry = (profileId: string) => call<ProfileView>('vendor_expiry', { profileId });
+/** The IdP's setup guide filled from a saved profile (or the typed URL); null for the generic client. */
+export const idpGuide = (idp: IdpId, profileId: string | null, url: string | null) =>
+  call<GuideView | null>('idp_guide', { idp, profileId, url });
 
 /** Writes the last report's JSON into the Downloads folder; returns the path. */
 export const saveReport = () => call<string>('save_report');

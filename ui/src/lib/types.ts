@@ -52,7 +52,49 @@ export type RunEvent =
   | { event: 'check_finished'; result: CheckResult; index: number; total: number }
   | { event: 'done'; cancelled: boolean; summary: Summary };
 
-export interface ProfileView { id: string; name: string; base_url: string; idp: IdpId }
+// Profiles, token lifecycle and rotation (src-tauri/src/commands/{profiles,lifecycle,rotation}.rs).
+export type ProfileAuth =
+  | { kind: 'bearer' }
+  | { kind: 'client-credentials'; token_url: string; client_id: string; scope?: string };
+export type SecretKind = 'token' | 'client-secret';
+export type ExpiryBand = 'ok' | 'warn' | 'critical' | 'expired' | 'unknown';
+export interface TokenExpiry { expires_at?: string; days_left?: number; band: ExpiryBand }
+export interface ProfileView {
+  id: string; name: string; base_url: string; idp: IdpId; auth: ProfileAuth; secret_kind: SecretKind;
+  vendor?: string; expiry: TokenExpiry;
+}
+/** What `save_profile` takes; absent optional fields keep the saved values. Never a secret. */
+export interface ProfileInput {
+  id: string; name: string; base_url: string; idp: IdpId; auth?: ProfileAuth; vendor?: string; token_expires_at?: string;
+}
+export interface TokenWarnings { now: string; fake_clock: boolean; expiring: ProfileView[] }
+export type RotationStep = 'create_new' | 'update_idp' | 'connection_test' | 'verify_provisioning' | 'revoke_old';
+export interface RotationStepView { step: RotationStep; title: string; state: 'done' | 'current' | 'locked'; done_at?: string }
+export interface ConnectionTest { at: string; passed: boolean; problems?: string[] }
+export interface RotationView {
+  profile_id: string; started_at: string; steps: RotationStepView[]; next_step?: RotationStep; secret_kind: SecretKind;
+  new_expires_at?: string; connection_test?: ConnectionTest; promoted: boolean; can_revoke: boolean; finished: boolean;
+  test_checks: string[]; provisioning_log_hint: string;
+}
+export interface VendorOption {
+  id: string; name: string; summary: string; auth_style: 'bearer' | 'client-credentials' | 'unknown';
+  token_label?: string; token_endpoint?: string; scopes: string[]; token_lifetime_days?: number;
+  url_example?: string; sync_delay_minutes?: number; notes: string[];
+}
+/** Which part of a base URL breaks the vendor's pattern, in words. */
+export interface UrlProblem { part: string; message: string }
+// IdP setup guide filled from a profile (src-tauri/src/commands/guides.rs, core guide/).
+export type GuidePart = 'sso' | 'scim';
+export interface GuideField { name: string; value: string; secret: boolean; complete: boolean }
+export interface GuideStepView {
+  number: number; id: string; part: GuidePart; title: string; menu: string; instructions: string;
+  fields: GuideField[]; checks: string[]; explain: string[]; warnings: string[];
+}
+export interface FilledGuide {
+  idp: string; name: string; intro: string; steps: GuideStepView[];
+  logs: { part: GuidePart; menu: string; shows: string }[]; missing: [string, string][]; unconfirmed: string[];
+}
+export interface GuideView { guide: FilledGuide; runnable_checks: string[] }
 
 /** `last_results`: nothing (both absent), the last full run's report, or a note on a damaged file. */
 export interface LastResults { report?: Report; note?: string }

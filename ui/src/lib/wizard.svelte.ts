@@ -4,7 +4,7 @@ import type { CleanupSummary, JournalSweep, WritePreview } from './types';
 import type { ProfileView, CheckInfo, CheckResult, ExchangeSummary, IdpId, IpcError, Report, ResultsOf, RunEvent, Summary, TokenSource } from './types';
 import { connectionChecks } from './idp';
 
-export type StepId = 'target' | 'idp' | 'scim' | 'checks' | 'report' | 'sso' | 'provision' | 'scan' | 'trace';
+export type StepId = 'target' | 'idp' | 'scim' | 'checks' | 'report' | 'sso' | 'provision' | 'scan' | 'trace' | 'profiles' | 'rotation' | 'guide';
 export const STEPS: { id: StepId; label: string }[] = [
   { id: 'target', label: 'Target' },
   { id: 'idp', label: 'Identity provider' },
@@ -14,6 +14,9 @@ export const STEPS: { id: StepId; label: string }[] = [
   { id: 'sso', label: 'Single sign-on' },
   { id: 'provision', label: 'Provision on demand' },
   { id: 'scan', label: 'Tenant scan' },
+  { id: 'profiles', label: 'Profiles' },
+  { id: 'rotation', label: 'Rotate a token' },
+  { id: 'guide', label: 'Setup guide' },
 ];
 
 export interface Row { id: string; title: string; state: 'pending' | 'running' | CheckResult['status']; result?: CheckResult }
@@ -153,7 +156,7 @@ class Wizard {
     this.url = p.base_url;
     this.idp = p.idp;
     try {
-      this.tokenSaved = await ipc.secretStatus(p.id, 'token');
+      this.tokenSaved = await ipc.secretStatus(p.id, p.secret_kind);
       this.tokenSource = this.tokenSaved ? { kind: 'profile', profile_id: p.id } : { kind: 'none' };
     } catch (e) {
       this.error = e as IpcError;
