@@ -10,10 +10,10 @@ mod id;
 mod store;
 
 pub use error::{ProfileError, ProfileWarning};
-pub use id::{MAX_ID_LEN, ProfileId};
-pub use store::{Loaded, ProfileStore, Upsert};
 /// Also used for the rotation state files kept beside `profiles.json`.
 pub(crate) use file::write_atomically;
+pub use id::{MAX_ID_LEN, ProfileId};
+pub use store::{Loaded, ProfileStore, Upsert};
 
 use serde::{Deserialize, Serialize};
 use time::format_description::well_known::Rfc3339;
