@@ -52,6 +52,12 @@ struct FixtureTarget {
     /// Dialects selected with `--dialect` (write mode).
     #[serde(default)]
     dialects: Vec<String>,
+    /// A vendor profile (`--vendor`): its `vendor/…` checks apply.
+    #[serde(default)]
+    vendor: Option<String>,
+    /// Mapping overrides (`--mapping`), as the file's TOML or JSON text.
+    #[serde(default)]
+    mapping: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -105,6 +111,13 @@ async fn replay(path: &Path) -> Result<(), String> {
     target.federation = fixture.target.federation.clone().map(Arc::new);
     target.write = fixture.target.write;
     target.dialects = fixture.target.dialects.clone();
+    target.vendor = fixture.target.vendor.clone();
+    target.mapping = match &fixture.target.mapping {
+        Some(text) => Some(
+            preflight_core::mapping::MappingOverrides::parse(text).map_err(|e| e.to_string())?,
+        ),
+        None => None,
+    };
     let auth = match &fixture.target.client_credentials {
         Some(c) => Some(format!("Bearer {}", c.issued_token)),
         None => fixture.target.token.as_ref().map(|t| format!("Bearer {t}")),
