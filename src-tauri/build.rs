@@ -43,6 +43,8 @@ fn main() {
             "explain_error",
             "bundle_preview",
             "export_bundle",
+            "trace_har",
+            "trace_har_file",
         ]),
     ))
     .expect("tauri build script");

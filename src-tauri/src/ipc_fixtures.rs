@@ -213,6 +213,8 @@ fn ipc_fixtures_match_the_committed_typescript() {
 /// proves Rust accepts it and `npm run check` proves the TypeScript type describes it.
 #[path = "ipc_fixtures_screens.rs"]
 mod screens;
+#[path = "ipc_fixtures_trace.rs"]
+mod trace_fixture;
 
 /// Profiles, token lifecycle, rotation, vendors and guides.
 #[path = "ipc_fixtures_lifecycle.rs"]

@@ -20,6 +20,7 @@ fn run() -> anyhow::Result<()> {
     tauri::Builder::default()
         .manage(state::AppState::default())
         .manage(commands::write::WriteState::default())
+        .manage(commands::trace::TraceState::default())
         .invoke_handler(tauri::generate_handler![
             commands::checks::list_checks,
             commands::demo::start_demo,
@@ -58,6 +59,8 @@ fn run() -> anyhow::Result<()> {
             commands::explain::explain_error,
             commands::bundle::bundle_preview,
             commands::bundle::export_bundle,
+            commands::trace::trace_har,
+            commands::trace::trace_har_file,
         ])
         .run(tauri::generate_context!())?;
     Ok(())

@@ -19,4 +19,5 @@ pub mod explain;
 pub mod provision;
 pub mod scan;
 pub mod sso;
+pub mod trace;
 pub mod write;

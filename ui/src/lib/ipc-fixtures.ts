@@ -294,7 +294,7 @@ export const ipcError = {
   "message": "bad URL"
 } satisfies IpcError;
 
-import type { BundleInput, BundlePreview, DialectInfo, ExplainedError, JournalSweep, OidcInput, OnDemandOutcome, SamlInput, ScanEvent, WriteOutcome, WritePreview } from './types';
+import type { BundleInput, BundlePreview, DialectInfo, ExplainedError, JournalSweep, OidcInput, OnDemandOutcome, SamlInput, ScanEvent, TraceInput, TraceView, WriteOutcome, WritePreview } from './types';
 
 export const writePreview = {
   "run_id": "ab12cd34",
@@ -788,6 +788,652 @@ export const bundleInput = {
   "pseudonymise": true,
   "token_use_answer": "yes"
 } satisfies BundleInput;
+
+export const traceView = {
+  "name": "signin.har",
+  "bytes": 1234,
+  "result": {
+    "entries": 5,
+    "creator": "WebInspector 537.36",
+    "browser": "Chrome 120",
+    "flows": [
+      {
+        "kind": "oidc-code",
+        "idp": "https://idp.example",
+        "app": "https://app.example",
+        "hops": [
+          {
+            "entry": 1,
+            "role": "app-start",
+            "method": "GET",
+            "url": "https://app.example/callback?code=***",
+            "status": 302,
+            "redirect_to": "https://app.example/",
+            "cookies_set": [
+              {
+                "name": "session",
+                "secure": true,
+                "http_only": true,
+                "same_site": "None",
+                "domain": "app.example",
+                "path": "/",
+                "rejected": "SameSite=None without Secure"
+              }
+            ],
+            "cookies_sent": [
+              "state"
+            ],
+            "started": "2026-01-01T00:00:00.000Z",
+            "time_ms": 12.5,
+            "contents": {
+              "authorize": {
+                "client_id": "c",
+                "redirect_uri": "https://app.example/callback",
+                "response_type": "code",
+                "response_mode": "query",
+                "scope": "openid",
+                "state": "***",
+                "nonce": "***",
+                "tenant": "contoso.onmicrosoft.com"
+              },
+              "callback": {
+                "mode": "query",
+                "has_code": true,
+                "state": "***",
+                "error": "access_denied",
+                "error_description": "AADSTS50105",
+                "id_token_claims": {
+                  "iss": "https://idp"
+                }
+              },
+              "error_text": "Service Unavailable"
+            }
+          }
+        ],
+        "outcome": "signed-in",
+        "cause": {
+          "entry": 1,
+          "code": "sso/callback-error",
+          "expected": "200",
+          "actual": "503",
+          "explained": {
+            "matched": "AADSTS50011",
+            "idp": "entra",
+            "meaning": "m",
+            "where": "w",
+            "fix": "f"
+          }
+        },
+        "consequences": [
+          {
+            "entry": 2,
+            "code": "sso/redirect-loop",
+            "expected": "200",
+            "actual": "503",
+            "explained": {
+              "matched": "AADSTS50011",
+              "idp": "entra",
+              "meaning": "m",
+              "where": "w",
+              "fix": "f"
+            }
+          }
+        ],
+        "warnings": [
+          {
+            "entry": 3,
+            "code": "saml/attribute-missing",
+            "expected": "200",
+            "actual": "503",
+            "explained": {
+              "matched": "AADSTS50011",
+              "idp": "entra",
+              "meaning": "m",
+              "where": "w",
+              "fix": "f"
+            }
+          }
+        ]
+      },
+      {
+        "kind": "oidc-implicit",
+        "idp": "https://idp.example",
+        "app": "https://app.example",
+        "hops": [
+          {
+            "entry": 1,
+            "role": "idp-request",
+            "method": "GET",
+            "url": "https://app.example/callback?code=***",
+            "status": 302,
+            "redirect_to": "https://app.example/",
+            "cookies_set": [
+              {
+                "name": "session",
+                "secure": true,
+                "http_only": true,
+                "same_site": "None",
+                "domain": "app.example",
+                "path": "/",
+                "rejected": "SameSite=None without Secure"
+              }
+            ],
+            "cookies_sent": [
+              "state"
+            ],
+            "started": "2026-01-01T00:00:00.000Z",
+            "time_ms": 12.5,
+            "contents": {
+              "authorize": {
+                "client_id": "c",
+                "redirect_uri": "https://app.example/callback",
+                "response_type": "code",
+                "response_mode": "query",
+                "scope": "openid",
+                "state": "***",
+                "nonce": "***",
+                "tenant": "contoso.onmicrosoft.com"
+              },
+              "callback": {
+                "mode": "query",
+                "has_code": true,
+                "state": "***",
+                "error": "access_denied",
+                "error_description": "AADSTS50105",
+                "id_token_claims": {
+                  "iss": "https://idp"
+                }
+              },
+              "error_text": "Service Unavailable"
+            }
+          }
+        ],
+        "outcome": "broken",
+        "cause": {
+          "entry": 1,
+          "code": "sso/callback-error",
+          "expected": "200",
+          "actual": "503",
+          "explained": {
+            "matched": "AADSTS50011",
+            "idp": "entra",
+            "meaning": "m",
+            "where": "w",
+            "fix": "f"
+          }
+        },
+        "consequences": [
+          {
+            "entry": 2,
+            "code": "sso/redirect-loop",
+            "expected": "200",
+            "actual": "503",
+            "explained": {
+              "matched": "AADSTS50011",
+              "idp": "entra",
+              "meaning": "m",
+              "where": "w",
+              "fix": "f"
+            }
+          }
+        ],
+        "warnings": [
+          {
+            "entry": 3,
+            "code": "saml/attribute-missing",
+            "expected": "200",
+            "actual": "503",
+            "explained": {
+              "matched": "AADSTS50011",
+              "idp": "entra",
+              "meaning": "m",
+              "where": "w",
+              "fix": "f"
+            }
+          }
+        ]
+      },
+      {
+        "kind": "oidc-hybrid",
+        "idp": "https://idp.example",
+        "app": "https://app.example",
+        "hops": [
+          {
+            "entry": 1,
+            "role": "idp-page",
+            "method": "GET",
+            "url": "https://app.example/callback?code=***",
+            "status": 302,
+            "redirect_to": "https://app.example/",
+            "cookies_set": [
+              {
+                "name": "session",
+                "secure": true,
+                "http_only": true,
+                "same_site": "None",
+                "domain": "app.example",
+                "path": "/",
+                "rejected": "SameSite=None without Secure"
+              }
+            ],
+            "cookies_sent": [
+              "state"
+            ],
+            "started": "2026-01-01T00:00:00.000Z",
+            "time_ms": 12.5,
+            "contents": {
+              "authorize": {
+                "client_id": "c",
+                "redirect_uri": "https://app.example/callback",
+                "response_type": "code",
+                "response_mode": "query",
+                "scope": "openid",
+                "state": "***",
+                "nonce": "***",
+                "tenant": "contoso.onmicrosoft.com"
+              },
+              "callback": {
+                "mode": "query",
+                "has_code": true,
+                "state": "***",
+                "error": "access_denied",
+                "error_description": "AADSTS50105",
+                "id_token_claims": {
+                  "iss": "https://idp"
+                }
+              },
+              "error_text": "Service Unavailable"
+            }
+          }
+        ],
+        "outcome": "incomplete",
+        "cause": {
+          "entry": 1,
+          "code": "sso/callback-error",
+          "expected": "200",
+          "actual": "503",
+          "explained": {
+            "matched": "AADSTS50011",
+            "idp": "entra",
+            "meaning": "m",
+            "where": "w",
+            "fix": "f"
+          }
+        },
+        "consequences": [
+          {
+            "entry": 2,
+            "code": "sso/redirect-loop",
+            "expected": "200",
+            "actual": "503",
+            "explained": {
+              "matched": "AADSTS50011",
+              "idp": "entra",
+              "meaning": "m",
+              "where": "w",
+              "fix": "f"
+            }
+          }
+        ],
+        "warnings": [
+          {
+            "entry": 3,
+            "code": "saml/attribute-missing",
+            "expected": "200",
+            "actual": "503",
+            "explained": {
+              "matched": "AADSTS50011",
+              "idp": "entra",
+              "meaning": "m",
+              "where": "w",
+              "fix": "f"
+            }
+          }
+        ]
+      },
+      {
+        "kind": "saml-redirect",
+        "idp": "https://idp.example",
+        "app": "https://app.example",
+        "hops": [
+          {
+            "entry": 1,
+            "role": "callback",
+            "method": "GET",
+            "url": "https://app.example/callback?code=***",
+            "status": 302,
+            "redirect_to": "https://app.example/",
+            "cookies_set": [
+              {
+                "name": "session",
+                "secure": true,
+                "http_only": true,
+                "same_site": "None",
+                "domain": "app.example",
+                "path": "/",
+                "rejected": "SameSite=None without Secure"
+              }
+            ],
+            "cookies_sent": [
+              "state"
+            ],
+            "started": "2026-01-01T00:00:00.000Z",
+            "time_ms": 12.5,
+            "contents": {
+              "saml_request": {
+                "id": "_r1",
+                "issuer": "urn:sp",
+                "destination": "https://idp/sso",
+                "acs_url": "https://app/acs",
+                "relay_state": "/",
+                "unreadable": "not deflated"
+              },
+              "saml_response": {
+                "issuer": "https://idp",
+                "status": "Success",
+                "status_message": "ok",
+                "destination": "https://app/acs",
+                "in_response_to": "_r1",
+                "recipient": "https://app/acs",
+                "audiences": [
+                  "urn:sp"
+                ],
+                "name_id": "user@example.com",
+                "attributes": [
+                  "email"
+                ],
+                "not_before": "2026-01-01T00:00:00Z",
+                "not_on_or_after": "2026-01-01T00:05:00Z",
+                "response_signed": true,
+                "assertion_signed": false,
+                "signature_verified": true,
+                "relay_state": "/",
+                "unreadable": "x"
+              }
+            }
+          }
+        ],
+        "outcome": "signed-in",
+        "cause": {
+          "entry": 1,
+          "code": "sso/callback-error",
+          "expected": "200",
+          "actual": "503",
+          "explained": {
+            "matched": "AADSTS50011",
+            "idp": "entra",
+            "meaning": "m",
+            "where": "w",
+            "fix": "f"
+          }
+        },
+        "consequences": [
+          {
+            "entry": 2,
+            "code": "sso/redirect-loop",
+            "expected": "200",
+            "actual": "503",
+            "explained": {
+              "matched": "AADSTS50011",
+              "idp": "entra",
+              "meaning": "m",
+              "where": "w",
+              "fix": "f"
+            }
+          }
+        ],
+        "warnings": [
+          {
+            "entry": 3,
+            "code": "saml/attribute-missing",
+            "expected": "200",
+            "actual": "503",
+            "explained": {
+              "matched": "AADSTS50011",
+              "idp": "entra",
+              "meaning": "m",
+              "where": "w",
+              "fix": "f"
+            }
+          }
+        ]
+      },
+      {
+        "kind": "saml-post",
+        "idp": "https://idp.example",
+        "app": "https://app.example",
+        "hops": [
+          {
+            "entry": 1,
+            "role": "app-session",
+            "method": "GET",
+            "url": "https://app.example/callback?code=***",
+            "status": 302,
+            "redirect_to": "https://app.example/",
+            "cookies_set": [
+              {
+                "name": "session",
+                "secure": true,
+                "http_only": true,
+                "same_site": "None",
+                "domain": "app.example",
+                "path": "/",
+                "rejected": "SameSite=None without Secure"
+              }
+            ],
+            "cookies_sent": [
+              "state"
+            ],
+            "started": "2026-01-01T00:00:00.000Z",
+            "time_ms": 12.5,
+            "contents": {
+              "saml_request": {
+                "id": "_r1",
+                "issuer": "urn:sp",
+                "destination": "https://idp/sso",
+                "acs_url": "https://app/acs",
+                "relay_state": "/",
+                "unreadable": "not deflated"
+              },
+              "saml_response": {
+                "issuer": "https://idp",
+                "status": "Success",
+                "status_message": "ok",
+                "destination": "https://app/acs",
+                "in_response_to": "_r1",
+                "recipient": "https://app/acs",
+                "audiences": [
+                  "urn:sp"
+                ],
+                "name_id": "user@example.com",
+                "attributes": [
+                  "email"
+                ],
+                "not_before": "2026-01-01T00:00:00Z",
+                "not_on_or_after": "2026-01-01T00:05:00Z",
+                "response_signed": true,
+                "assertion_signed": false,
+                "signature_verified": true,
+                "relay_state": "/",
+                "unreadable": "x"
+              }
+            }
+          }
+        ],
+        "outcome": "broken",
+        "cause": {
+          "entry": 1,
+          "code": "sso/callback-error",
+          "expected": "200",
+          "actual": "503",
+          "explained": {
+            "matched": "AADSTS50011",
+            "idp": "entra",
+            "meaning": "m",
+            "where": "w",
+            "fix": "f"
+          }
+        },
+        "consequences": [
+          {
+            "entry": 2,
+            "code": "sso/redirect-loop",
+            "expected": "200",
+            "actual": "503",
+            "explained": {
+              "matched": "AADSTS50011",
+              "idp": "entra",
+              "meaning": "m",
+              "where": "w",
+              "fix": "f"
+            }
+          }
+        ],
+        "warnings": [
+          {
+            "entry": 3,
+            "code": "saml/attribute-missing",
+            "expected": "200",
+            "actual": "503",
+            "explained": {
+              "matched": "AADSTS50011",
+              "idp": "entra",
+              "meaning": "m",
+              "where": "w",
+              "fix": "f"
+            }
+          }
+        ]
+      },
+      {
+        "kind": "saml-idp-initiated",
+        "idp": "https://idp.example",
+        "app": "https://app.example",
+        "hops": [
+          {
+            "entry": 1,
+            "role": "app-start",
+            "method": "GET",
+            "url": "https://app.example/callback?code=***",
+            "status": 302,
+            "redirect_to": "https://app.example/",
+            "cookies_set": [
+              {
+                "name": "session",
+                "secure": true,
+                "http_only": true,
+                "same_site": "None",
+                "domain": "app.example",
+                "path": "/",
+                "rejected": "SameSite=None without Secure"
+              }
+            ],
+            "cookies_sent": [
+              "state"
+            ],
+            "started": "2026-01-01T00:00:00.000Z",
+            "time_ms": 12.5,
+            "contents": {
+              "saml_request": {
+                "id": "_r1",
+                "issuer": "urn:sp",
+                "destination": "https://idp/sso",
+                "acs_url": "https://app/acs",
+                "relay_state": "/",
+                "unreadable": "not deflated"
+              },
+              "saml_response": {
+                "issuer": "https://idp",
+                "status": "Success",
+                "status_message": "ok",
+                "destination": "https://app/acs",
+                "in_response_to": "_r1",
+                "recipient": "https://app/acs",
+                "audiences": [
+                  "urn:sp"
+                ],
+                "name_id": "user@example.com",
+                "attributes": [
+                  "email"
+                ],
+                "not_before": "2026-01-01T00:00:00Z",
+                "not_on_or_after": "2026-01-01T00:05:00Z",
+                "response_signed": true,
+                "assertion_signed": false,
+                "signature_verified": true,
+                "relay_state": "/",
+                "unreadable": "x"
+              }
+            }
+          }
+        ],
+        "outcome": "incomplete",
+        "cause": {
+          "entry": 1,
+          "code": "sso/callback-error",
+          "expected": "200",
+          "actual": "503",
+          "explained": {
+            "matched": "AADSTS50011",
+            "idp": "entra",
+            "meaning": "m",
+            "where": "w",
+            "fix": "f"
+          }
+        },
+        "consequences": [
+          {
+            "entry": 2,
+            "code": "sso/redirect-loop",
+            "expected": "200",
+            "actual": "503",
+            "explained": {
+              "matched": "AADSTS50011",
+              "idp": "entra",
+              "meaning": "m",
+              "where": "w",
+              "fix": "f"
+            }
+          }
+        ],
+        "warnings": [
+          {
+            "entry": 3,
+            "code": "saml/attribute-missing",
+            "expected": "200",
+            "actual": "503",
+            "explained": {
+              "matched": "AADSTS50011",
+              "idp": "entra",
+              "meaning": "m",
+              "where": "w",
+              "fix": "f"
+            }
+          }
+        ]
+      }
+    ],
+    "notes": [
+      "a note"
+    ]
+  },
+  "diagnoses": {
+    "sso/callback-error": {
+      "title": "t",
+      "summary": "s",
+      "fix": "f"
+    }
+  }
+} satisfies TraceView;
+
+export const traceInput = {
+  "acs_url": "https://app/acs",
+  "client_id": "c",
+  "issuer": "https://idp/",
+  "redirect_uri": "https://app/cb",
+  "sp_entity_id": "urn:sp",
+  "tenant": "t"
+} satisfies TraceInput;
 
 import type { GuideView, ProfileInput, RotationStep, RotationView, TokenWarnings, UrlProblem, VendorOption } from './types';
 

@@ -1,7 +1,8 @@
 // The only module that talks to the Tauri shell. Everything else imports from here.
 import { invoke, Channel } from '@tauri-apps/api/core';
+import { getCurrentWebview } from '@tauri-apps/api/webview';
 import type {
-  CheckInfo, DemoServer, IdpId, IpcError, LastResults, ProfileView, ProfileInput, RotationStep, RotationView, TokenWarnings, UrlProblem, VendorOption, GuideView, Report, ResultsOf, RunEvent, TokenSource, BundleInput, BundlePreview, DialectInfo, ExplainedError, JournalSweep, OidcInput, OnDemandOutcome, SamlInput, ScanEvent, WriteOutcome, WritePreview,
+  CheckInfo, DemoServer, IdpId, IpcError, LastResults, ProfileView, ProfileInput, RotationStep, RotationView, TokenWarnings, UrlProblem, VendorOption, GuideView, Report, ResultsOf, RunEvent, TokenSource, BundleInput, BundlePreview, DialectInfo, ExplainedError, JournalSweep, OidcInput, OnDemandOutcome, SamlInput, ScanEvent, WriteOutcome, WritePreview, TraceInput, TraceView,
 } from './types';
 
 function toIpcError(e: unknown): IpcError {
@@ -121,3 +122,22 @@ export const explainError = (text: string) => call<ExplainedError[]>('explain_er
 export const bundlePreview = (input: BundleInput) => call<BundlePreview>('bundle_preview', { input });
 export const exportBundle = (path: string, input: BundleInput, overwrite: boolean) =>
   call<string>('export_bundle', { path, input, overwrite });
+
+// Sign-in trace: the HAR's bytes go as the raw request body (no JSON encoding of a big file).
+export async function traceHar(name: string, bytes: Uint8Array, input: TraceInput): Promise<TraceView> {
+  try {
+    return await invoke<TraceView>('trace_har', bytes, {
+      headers: { 'x-har-name': encodeURIComponent(name), 'x-trace-options': encodeURIComponent(JSON.stringify(input)) },
+    });
+  } catch (e) {
+    throw toIpcError(e);
+  }
+}
+export const traceHarFile = (path: string, input: TraceInput) => call<TraceView>('trace_har_file', { path, input });
+/** Files dropped on the window (the OS gives paths; the webview gets no File objects). */
+export function onFileDrop(handler: (paths: string[]) => void): Promise<() => void> {
+  return getCurrentWebview().onDragDropEvent((e) => {
+    if (e.payload.type === 'drop') handler(e.payload.paths);
+  });
+}
+// end of sign-in trace

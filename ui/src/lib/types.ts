@@ -145,3 +145,51 @@ export interface ExplainedError {
 export interface BundleInput { pseudonymise: boolean; token_use_answer?: string }
 export interface BundleFile { name: string; size: number; content: string }
 export interface BundlePreview { files: BundleFile[]; summary: string; suggested_path: string }
+
+// Sign-in trace (crates/core/src/trace/model.rs via src-tauri/src/commands/trace.rs).
+export interface TraceInput {
+  redirect_uri?: string; client_id?: string; issuer?: string; tenant?: string; sp_entity_id?: string; acs_url?: string;
+}
+export type TraceFlowKind = 'oidc-code' | 'oidc-implicit' | 'oidc-hybrid' | 'saml-redirect' | 'saml-post' | 'saml-idp-initiated';
+export type TraceOutcome = 'signed-in' | 'broken' | 'incomplete';
+export type TraceHopRole = 'app-start' | 'idp-request' | 'idp-page' | 'callback' | 'app-session';
+export interface TraceExplanation { matched: string; idp: string; meaning: string; where: string; fix: string }
+export interface TraceProblem { entry: number; code: string; expected: string; actual: string; explained?: TraceExplanation }
+export interface TraceCookieSet {
+  name: string; secure: boolean; http_only: boolean; same_site?: string; domain?: string; path?: string; rejected?: string;
+}
+export interface TraceHopContents {
+  authorize?: {
+    client_id: string; redirect_uri: string | null; response_type: string; response_mode: string | null;
+    scope: string | null; state: string | null; nonce: string | null; tenant: string | null;
+  };
+  callback?: {
+    mode: string; has_code: boolean; state: string | null; error: string | null; error_description: string | null;
+    id_token_claims: unknown;
+  };
+  saml_request?: {
+    id: string | null; issuer: string | null; destination: string | null; acs_url: string | null;
+    relay_state: string | null; unreadable: string | null;
+  };
+  saml_response?: {
+    issuer: string | null; status: string | null; status_message: string | null; destination: string | null;
+    in_response_to: string | null; recipient: string | null; audiences: string[]; name_id: string | null;
+    attributes: string[]; not_before: string | null; not_on_or_after: string | null; response_signed: boolean;
+    assertion_signed: boolean; signature_verified: boolean | null; relay_state: string | null; unreadable: string | null;
+  };
+  error_text?: string;
+}
+export interface TraceHop {
+  entry: number; role: TraceHopRole; method: string; url: string; status: number; redirect_to?: string;
+  cookies_set?: TraceCookieSet[]; cookies_sent?: string[]; started?: string; time_ms: number; contents: TraceHopContents;
+}
+export interface TraceFlow {
+  kind: TraceFlowKind; idp?: string; app?: string; hops: TraceHop[]; outcome: TraceOutcome;
+  cause?: TraceProblem; consequences?: TraceProblem[]; warnings?: TraceProblem[];
+}
+export interface TraceView {
+  name: string; bytes: number;
+  result: { entries: number; creator?: string; browser?: string; flows: TraceFlow[]; notes?: string[] };
+  diagnoses: Record<string, { title: string; summary: string; fix: string }>;
+}
+// end of sign-in trace types

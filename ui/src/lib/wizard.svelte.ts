@@ -14,6 +14,7 @@ export const STEPS: { id: StepId; label: string }[] = [
   { id: 'sso', label: 'Single sign-on' },
   { id: 'provision', label: 'Provision on demand' },
   { id: 'scan', label: 'Tenant scan' },
+  { id: 'trace', label: 'Sign-in trace' },
   { id: 'profiles', label: 'Profiles' },
   { id: 'rotation', label: 'Rotate a token' },
   { id: 'guide', label: 'Setup guide' },
