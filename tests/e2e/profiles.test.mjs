@@ -201,3 +201,26 @@ test('with a pinned clock, days left are yellow under 30 and red under 7, and th
   assert.match(banner, /PREFLIGHT_FAKE_NOW/);
   assert.equal(await s.attr(`#expiry-banner li[data-profile="${red}"] .expiry`, 'data-band'), 'critical');
 });
+
+test('a vendor is chosen from the list and its URL pattern explains what is wrong', async () => {
+  await s.click('[data-step="profiles"]');
+  await s.click('#new-profile');
+  await until(async () => (await s.exec('return document.querySelectorAll("#pf-vendor option").length')) > 1, 'vendor list loaded');
+  await choose('#pf-vendor', 'airia');
+  assert.match(await s.text('#pf-vendor-summary'), /180 days/);
+  await s.type('#pf-url', 'https://airia.example.com/auth/realms/airia/org/not-a-guid/scim/v2');
+  const problem = await until(async () => s.exec('return document.getElementById("pf-url-problem")?.textContent ?? ""'), 'URL problem shown');
+  assert.match(problem, /Airia base URL/);
+  assert.match(problem, /GUID/i);
+  await s.type('#pf-url', 'https://airia.example.com/auth/realms/airia/org/3f2504e0-4f89-11d3-9a0c-0305e82c3301/scim/v2');
+  await until(async () => !(await s.exec('return !!document.getElementById("pf-url-problem")')), 'problem cleared');
+  await s.click('#profile-form .nav-buttons button.secondary');
+
+  // The Target step has the same check.
+  await s.click('[data-step="target"]');
+  await choose('#target-vendor', 'airia');
+  await s.type('#url', 'https://airia.example.com/scim/v2');
+  const onTarget = await until(async () => s.exec('return document.getElementById("target-url-problem")?.textContent ?? ""'), 'Target step URL problem');
+  assert.match(onTarget, /Airia base URL/);
+  await choose('#target-vendor', '');
+});

@@ -26,6 +26,8 @@ class Wizard {
   step = $state<StepId>('target');
   url = $state('');
   profileId = $state('default');
+  /** The target product picked on the Target step ('' = not listed); saved with the profile. */
+  vendor = $state('');
   tokenSource = $state<TokenSource>({ kind: 'none' });
   tokenSaved = $state(false);
   demo = $state<{ baseUrl: string; quirks: string } | null>(null);
@@ -156,6 +158,7 @@ class Wizard {
     this.profileId = p.id;
     this.url = p.base_url;
     this.idp = p.idp;
+    this.vendor = p.vendor ?? '';
     try {
       this.tokenSaved = await ipc.secretStatus(p.id, p.secret_kind);
       this.tokenSource = this.tokenSaved ? { kind: 'profile', profile_id: p.id } : { kind: 'none' };
@@ -200,7 +203,7 @@ class Wizard {
     this.error = null;
     try {
       if (this.url) {
-        await ipc.saveProfile({ id: this.profileId, name: this.profileId, base_url: this.url, idp: this.idp });
+        await ipc.saveProfileSettings({ id: this.profileId, name: this.profileId, base_url: this.url, idp: this.idp, vendor: this.vendor });
       }
       await ipc.saveSecret(this.profileId, 'token', value);
       await this.loadProfiles();
