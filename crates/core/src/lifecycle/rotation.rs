@@ -475,6 +475,53 @@ mod tests {
         assert!(r.new_secret_passed());
     }
 
+    fn report(statuses: &[(&str, &str)]) -> Report {
+        let checks: Vec<serde_json::Value> = statuses
+            .iter()
+            .map(|(id, status)| {
+                serde_json::json!({"id": id, "title": id, "status": status, "duration_ms": 1})
+            })
+            .collect();
+        serde_json::from_value(serde_json::json!({
+            "schema_version": 1, "tool": {"name": "preflight", "version": "0"},
+            "target": {"base_url": "https://x/scim/v2", "idp": "entra", "dialects": [], "write": false, "auth": "bearer"},
+            "started_at": "2026-05-01T12:00:00Z", "duration_ms": 1, "summary": {"passed": 0, "failed": 0, "warned": 0, "skipped": 0, "blocked": 0},
+            "checks": checks, "diagnoses": [], "exchanges": []
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_connection_test_passes_only_when_every_expected_check_passed_or_warned() {
+        let expected = connection_test_checks(Idp::Entra, false);
+        let all = |status: &str| -> Vec<(&str, String)> {
+            expected
+                .iter()
+                .map(|id| (*id, status.to_string()))
+                .collect()
+        };
+        let judge = |rows: Vec<(&str, String)>| {
+            let rows: Vec<(&str, &str)> = rows.iter().map(|(i, s)| (*i, s.as_str())).collect();
+            ConnectionTest::from_report(&report(&rows), &expected, clock())
+        };
+        assert!(judge(all("pass")).passed);
+        assert!(
+            judge(all("warn")).passed,
+            "a warning is still a working connection"
+        );
+        for bad in ["fail", "skip", "blocked"] {
+            let t = judge(all(bad));
+            assert!(!t.passed, "{bad}");
+            assert_eq!(t.problems.len(), expected.len());
+        }
+        // A cancelled or partial run that never reached the IdP's own test does not pass.
+        let partial: Vec<(&str, String)> = all("pass").into_iter().take(2).collect();
+        let t = judge(partial);
+        assert!(!t.passed);
+        assert_eq!(t.problems, ["entra/test-connection: did not run"]);
+        assert!(!ConnectionTest::from_report(&report(&[]), &[], clock()).passed);
+    }
+
     #[test]
     fn connection_test_checks_per_idp() {
         assert_eq!(
