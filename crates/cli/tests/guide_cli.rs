@@ -117,3 +117,54 @@ fn bad_input_exits_2() {
         assert_eq!(out.status.code(), Some(2), "{args:?}");
     }
 }
+
+#[test]
+fn profile_values_fill_the_guide() {
+    use preflight_core::profile::{Profile, ProfileAuth, ProfileId, ProfileStore};
+    use preflight_core::target::Idp;
+    let dir = std::env::temp_dir().join(format!("preflight-guide-cli-{}", std::process::id()));
+    let store = ProfileStore::new(&dir);
+    let mut profile = Profile::new(
+        ProfileId::parse("stackit-prod").unwrap(),
+        "STACKIT prod",
+        "https://accounts.stackit.cloud/scim/v2",
+        Idp::Entra,
+        ProfileAuth::ClientCredentials {
+            token_url: "https://accounts.stackit.cloud/oauth/v2/token".into(),
+            client_id: "client-from-ticket".into(),
+            scope: None,
+        },
+    )
+    .unwrap();
+    profile.vendor = Some("stackit".into());
+    let _saved = store.upsert(profile).unwrap();
+    let out = preflight(
+        &[
+            "guide",
+            "--idp",
+            "entra",
+            "--profile",
+            "stackit-prod",
+            "--part",
+            "scim",
+        ],
+        &[("PREFLIGHT_CONFIG_DIR", dir.to_str().unwrap())],
+        None,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    for needle in [
+        "Client ID: client-from-ticket",
+        "Tenant URL: https://accounts.stackit.cloud/scim/v2",
+        "What's the name of your app?: STACKIT prod provisioning",
+        "--scope \"scim.read scim.write\"",
+    ] {
+        assert!(text.contains(needle), "missing {needle:?}:\n{text}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
