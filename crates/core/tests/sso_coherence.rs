@@ -53,7 +53,9 @@ async fn verdict(
         ..RunOptions::default()
     };
     let events: preflight_core::event::EventSink = Arc::new(|_| {});
-    let report = engine::run(&checks::saml_plan(), &probe, &options, &events).await;
+    let mut plan = checks::saml_plan();
+    plan.extend(checks::sso_plan());
+    let report = engine::run(&plan, &probe, &options, &events).await;
     let r = report.result(id).expect("ran");
     (
         r.status.as_str().to_string(),

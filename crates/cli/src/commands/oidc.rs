@@ -63,8 +63,12 @@ pub async fn run(args: OidcArgs) -> i32 {
         Ok(t) => t,
         Err(message) => return exit::usage(message),
     };
+    let mut plan = checks::oidc_plan();
+    if args.sso.config().is_some() {
+        plan.extend(checks::sso_plan());
+    }
     run_plan(
-        &checks::oidc_plan(),
+        &plan,
         target,
         transport,
         &args.output,

@@ -150,8 +150,12 @@ pub async fn run(args: SamlArgs) -> i32 {
         Ok(t) => t,
         Err(message) => return exit::usage(message),
     };
+    let mut plan = checks::saml_plan();
+    if args.sso.config().is_some() {
+        plan.extend(checks::sso_plan());
+    }
     super::oidc::run_plan(
-        &checks::saml_plan(),
+        &plan,
         target,
         transport,
         &args.output,

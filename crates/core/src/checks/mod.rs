@@ -67,9 +67,6 @@ pub fn oidc_plan() -> Vec<&'static dyn Check> {
         &oidc::AccessTokenValid,
         &oidc::ClockSkew,
         &sso::RedirectUriExactMatch,
-        &sso::LoginIdentifierMatchesUsername,
-        &sso::DomainAllowlistValid,
-        &sso::BreakGlassAdmin,
     ]
 }
 
@@ -88,6 +85,13 @@ pub fn saml_plan() -> Vec<&'static dyn Check> {
         &saml::ResponseNameId,
         &saml::ResponseAttributes,
         &saml::ResponseConditions,
+    ]
+}
+
+/// Login ↔ provisioning coherence, login domains and the break-glass admin: added to the
+/// `oidc` and `saml` plans when the admin gave any of those settings.
+pub fn sso_plan() -> Vec<&'static dyn Check> {
+    vec![
         &sso::LoginIdentifierMatchesUsername,
         &sso::DomainAllowlistValid,
         &sso::BreakGlassAdmin,
@@ -108,6 +112,7 @@ pub fn all() -> Vec<&'static dyn Check> {
     for check in oidc_plan()
         .into_iter()
         .chain(saml_plan())
+        .chain(sso_plan())
         .chain(write::plan())
         .chain(trace::listed())
     {

@@ -3,6 +3,7 @@ use async_trait::async_trait;
 use super::{applies, config, load_metadata_text};
 use crate::check::{Cause, Check, CheckDoc, RunCtx, RunOptions, Verdict};
 use crate::federation::saml::metadata_signature::{self, MetadataPin, MetadataSignature};
+use crate::federation::saml::parse_xml;
 use crate::target::Target;
 
 /// A signature on the metadata document verifies, with the signer the admin pinned.
@@ -17,8 +18,8 @@ static DOC: CheckDoc = CheckDoc {
            (or legacy SHA-1) digest, RSA or ECDSA P-256/P-384 signature. The key is the pinned signer \
            (`--metadata-cert FILE` or `--metadata-thumbprint HEX`, SHA-1 or SHA-256); without a pin, the certificate \
            inside the signature is tried and the result says the signer is not pinned. A signature on any other \
-           element while the element read is unsigned is refused as signature wrapping. Unsigned metadata is skipped, \
-           unless a signer was pinned — then it fails.",
+           element while the element read is unsigned is refused as signature wrapping. Unsigned metadata passes with \
+           a note saying so, unless a signer was pinned — then it fails.",
     why: "Metadata tells the SP which certificates to trust for every assertion. Metadata that was changed in transit or \
           at rest (another signing certificate, another SSO URL) lets whoever changed it sign users in. A signature \
           proves integrity only against a key known beforehand: one that merely verifies with the certificate it \
@@ -46,9 +47,8 @@ impl Check for MetadataSignatureValid {
     }
 
     async fn run(&self, ctx: &RunCtx<'_>) -> Verdict {
-        if let Some(b) = ctx.blocked_by(&["saml/metadata-valid"]) {
-            return b;
-        }
+        // Not gated on saml/metadata-valid: wrapped metadata is often "invalid" as metadata
+        // (the impostor entity is incomplete) and the signature verdict matters most then.
         let pin: MetadataPin = config(ctx.target())
             .and_then(|c| c.metadata_pin.clone())
             .unwrap_or_default();
@@ -56,15 +56,21 @@ impl Check for MetadataSignatureValid {
         let Ok(text) = text else {
             return Verdict::Blocked("saml/metadata-valid".into());
         };
+        if parse_xml(&text).is_err() {
+            // Unreadable or unsafe XML: saml/metadata-valid says why.
+            return Verdict::Blocked("saml/metadata-valid".into());
+        }
         let expected = if pin.is_empty() {
             "unsigned metadata, or a signature that verifies"
         } else {
             "metadata signed by the pinned signer"
         };
         match metadata_signature::verify(&text, &pin) {
-            Ok(MetadataSignature::Unsigned) => Verdict::Skip(
-                "the metadata carries no signature; its integrity rests on where it came from (HTTPS from the IdP)"
-                    .into(),
+            // Nothing to verify and nothing pinned: not a failure (many IdPs, Entra perhaps
+            // among them, publish unsigned metadata), but said plainly.
+            Ok(MetadataSignature::Unsigned) => Verdict::pass_with_note(
+                evidence,
+                "the metadata is not signed: nothing to verify; its integrity rests on where it came from (HTTPS from the IdP)",
             ),
             Ok(MetadataSignature::Verified {
                 element,
