@@ -1,16 +1,16 @@
-//! Streaming HAR 1.2 reader: walks `log.entries` with serde visitors and hands each entry to
-//! a callback, so a 200 MB export never sits in memory — only one entry at a time, with its
-//! bodies cut to a cap while they are read (the visitor copies a prefix of the parser's
-//! buffer; the rest is never stored).
+//! Streaming HAR 1.2 reader: [`super::split`] finds each element of `log.entries` in the byte
+//! stream and serde reads it, so a 200 MB export never sits in memory — one entry at a time,
+//! with its bodies cut to a cap while they are read (the visitor copies a prefix of the
+//! parser's buffer; the rest is never kept).
 //!
 //! Lenient where browsers differ: every optional field may be missing or `null`, `_`-prefixed
 //! extensions are ignored, numbers may be integers or floats. Strict where it matters: the
 //! input must be JSON with a `log` object holding an `entries` array.
 
 use std::fmt;
-use std::io::{self, Read};
+use std::io::Read;
 
-use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, de};
 
 /// How much of a request body (form post: SAMLResponse, id_token) is kept: a SAML response
@@ -333,121 +333,69 @@ impl<'de> Deserialize<'de> for MaybePair {
     }
 }
 
-/// Counts bytes and stops with an error past the limit, so a huge or endless input ends.
-struct Capped<R> {
-    inner: R,
-    read: u64,
-    max: u64,
-    exceeded: bool,
-}
-
-impl<R: Read> Read for Capped<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.read += n as u64;
-        if self.read > self.max {
-            self.exceeded = true;
-            return Err(io::Error::other("size limit"));
-        }
-        Ok(n)
-    }
-}
-
 /// Read `log.entries` one by one, calling `on_entry(index, entry)` for each.
 pub fn read_entries<R: Read>(
     reader: R,
     limits: &HarLimits,
     mut on_entry: impl FnMut(usize, RawEntry),
 ) -> Result<HarInfo, HarError> {
-    let mut capped = Capped {
-        inner: io::BufReader::with_capacity(256 * 1024, reader),
-        read: 0,
-        max: limits.max_bytes,
-        exceeded: false,
-    };
-    let mut info = HarInfo::default();
-    let mut state = ReadState {
-        info: &mut info,
-        on_entry: &mut on_entry,
-        max_entries: limits.max_entries,
-        too_many: false,
-        saw_log: false,
-        saw_entries: false,
-    };
-    let result = {
-        let mut de = serde_json::Deserializer::from_reader(&mut capped);
-        RootSeed(&mut state)
-            .deserialize(&mut de)
-            .and_then(|()| de.end())
-    };
-    let (too_many, saw_log, saw_entries) = (state.too_many, state.saw_log, state.saw_entries);
-    if capped.exceeded {
-        return Err(HarError::TooLarge(limits.max_bytes));
-    }
-    if too_many {
-        return Err(HarError::TooManyEntries(limits.max_entries));
-    }
-    if let Err(e) = result {
-        return Err(match e.classify() {
-            serde_json::error::Category::Io => HarError::Io(e.to_string()),
-            serde_json::error::Category::Eof => HarError::Truncated(e.to_string()),
-            serde_json::error::Category::Syntax => HarError::NotJson(e.to_string()),
-            serde_json::error::Category::Data => HarError::NotHar(e.to_string()),
-        });
-    }
-    if !saw_log {
+    let mut index = 0usize;
+    let outline = super::split::split(reader, limits.max_bytes, &mut |bytes| {
+        if index >= limits.max_entries {
+            return Err(HarError::TooManyEntries(limits.max_entries));
+        }
+        let entry = match serde_json::from_slice::<Option<RawEntry>>(bytes) {
+            Ok(e) => e.unwrap_or_default(),
+            Err(e) => return Err(entry_error(index, &e)),
+        };
+        on_entry(index, entry);
+        index += 1;
+        Ok(())
+    })?;
+    if !outline.saw_log {
         return Err(HarError::NotHar(
             "there is no top-level `log` object".into(),
         ));
     }
-    if !saw_entries {
+    if !outline.saw_entries {
         return Err(HarError::NotHar("`log` has no `entries` array".into()));
+    }
+    let mut info = HarInfo {
+        entries: index,
+        ..HarInfo::default()
+    };
+    for (key, raw) in outline.log_members {
+        match key.as_str() {
+            "version" => {
+                info.version = serde_json::from_slice::<CappedText<64>>(&raw)
+                    .ok()
+                    .map(|t| t.text)
+            }
+            "creator" => {
+                info.creator = serde_json::from_slice::<Option<NameVersion>>(&raw)
+                    .ok()
+                    .flatten()
+                    .and_then(|c| c.label())
+            }
+            "browser" => {
+                info.browser = serde_json::from_slice::<Option<NameVersion>>(&raw)
+                    .ok()
+                    .flatten()
+                    .and_then(|c| c.label())
+            }
+            _ => {}
+        }
     }
     Ok(info)
 }
 
-struct ReadState<'a, F> {
-    info: &'a mut HarInfo,
-    on_entry: &'a mut F,
-    max_entries: usize,
-    too_many: bool,
-    saw_log: bool,
-    saw_entries: bool,
-}
-
-struct RootSeed<'s, 'a, F>(&'s mut ReadState<'a, F>);
-
-impl<'de, F: FnMut(usize, RawEntry)> DeserializeSeed<'de> for RootSeed<'_, '_, F> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de, F: FnMut(usize, RawEntry)> Visitor<'de> for RootSeed<'_, '_, F> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a HAR object with a `log` member")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(key) = map.next_key::<String>()? {
-            if key == "log" && !self.0.saw_log {
-                self.0.saw_log = true;
-                map.next_value_seed(LogSeed(&mut *self.0))?;
-            } else {
-                map.next_value::<IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-struct LogSeed<'s, 'a, F>(&'s mut ReadState<'a, F>);
-
-impl<'de, F: FnMut(usize, RawEntry)> DeserializeSeed<'de> for LogSeed<'_, '_, F> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_map(self)
+fn entry_error(index: usize, e: &serde_json::Error) -> HarError {
+    let message = format!("entry {index}: {e}");
+    match e.classify() {
+        serde_json::error::Category::Io => HarError::Io(message),
+        serde_json::error::Category::Eof => HarError::Truncated(message),
+        serde_json::error::Category::Syntax => HarError::NotJson(message),
+        serde_json::error::Category::Data => HarError::NotHar(message),
     }
 }
 
@@ -465,69 +413,6 @@ impl NameVersion {
         let s = format!("{} {}", self.name.trim(), self.version.trim());
         let s = s.trim();
         (!s.is_empty()).then(|| s.chars().take(120).collect())
-    }
-}
-
-impl<'de, F: FnMut(usize, RawEntry)> Visitor<'de> for LogSeed<'_, '_, F> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("the HAR `log` object")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(key) = map.next_key::<String>()? {
-            match key.as_str() {
-                "version" => {
-                    self.0.info.version = Some(map.next_value::<CappedText<64>>()?.text);
-                }
-                "creator" => {
-                    self.0.info.creator = map
-                        .next_value::<Option<NameVersion>>()?
-                        .and_then(|c| c.label());
-                }
-                "browser" => {
-                    self.0.info.browser = map
-                        .next_value::<Option<NameVersion>>()?
-                        .and_then(|c| c.label());
-                }
-                "entries" if !self.0.saw_entries => {
-                    self.0.saw_entries = true;
-                    map.next_value_seed(EntriesSeed(&mut *self.0))?;
-                }
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(())
-    }
-}
-
-struct EntriesSeed<'s, 'a, F>(&'s mut ReadState<'a, F>);
-
-impl<'de, F: FnMut(usize, RawEntry)> DeserializeSeed<'de> for EntriesSeed<'_, '_, F> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_seq(self)
-    }
-}
-
-impl<'de, F: FnMut(usize, RawEntry)> Visitor<'de> for EntriesSeed<'_, '_, F> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("the `log.entries` array")
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let mut index = 0usize;
-        while let Some(entry) = seq.next_element::<RawEntry>()? {
-            if index >= self.0.max_entries {
-                self.0.too_many = true;
-                return Err(de::Error::custom("too many entries"));
-            }
-            (self.0.on_entry)(index, entry);
-            index += 1;
-            self.0.info.entries = index;
-        }
-        Ok(())
     }
 }
 

@@ -47,6 +47,7 @@ pub mod placeholder;
 pub mod redact;
 pub mod routing;
 mod saml_hop;
+pub mod split;
 
 use std::io::Read;
 
