@@ -45,6 +45,7 @@ fn main() {
             "export_bundle",
             "trace_har",
             "trace_har_file",
+            "save_redacted_har",
         ]),
     ))
     .expect("tauri build script");

@@ -159,5 +159,6 @@ pub fn view() -> TraceView {
                 fix: "f".into(),
             },
         )]),
+        redacted_path: "/home/u/Downloads/signin-redacted.har".into(),
     }
 }

@@ -61,6 +61,7 @@ fn run() -> anyhow::Result<()> {
             commands::bundle::export_bundle,
             commands::trace::trace_har,
             commands::trace::trace_har_file,
+            commands::trace::save_redacted_har,
         ])
         .run(tauri::generate_context!())?;
     Ok(())

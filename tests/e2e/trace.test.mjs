@@ -73,6 +73,30 @@ for (const name of ['oidc-callback-503', 'saml-audience-mismatch', 'oidc-redirec
   });
 }
 
+test('Save redacted HAR writes a copy with none of the recording\'s secrets, still HAR 1.2', async () => {
+  const sc = SCENARIOS.find((x) => x.name === 'oidc-success');
+  const original = readFileSync(join(RECORDED, sc.har), 'utf8');
+  const secrets = Object.values(JSON.parse(readFileSync(join(RECORDED, 'scenarios.json'), 'utf8')).canaries)
+    .filter((c) => original.includes(c));
+  assert.ok(secrets.length > 0, 'the recording holds canary secrets');
+  await open(join(RECORDED, sc.har));
+  assert.equal(await s.attr('#trace-flow', 'data-outcome'), 'signed-in');
+  const out = join(work, 'redacted.har');
+  await s.type('#redact-path', out);
+  await s.click('#redact-save');
+  await s.waitFor('#redact-saved', 15000);
+  const copy = readFileSync(out, 'utf8');
+  for (const c of secrets) assert.ok(!copy.includes(c), `${c} is still in the redacted copy`);
+  const har = JSON.parse(copy);
+  assert.equal(har.log.version, '1.2');
+  assert.equal(har.log.entries.length, JSON.parse(original).log.entries.length);
+  // Again to the same name: refused, the first copy untouched.
+  await s.click('#redact-save');
+  await s.waitFor('#redact-error', 10000);
+  assert.match(await s.text('#redact-error'), /exists/);
+  assert.equal(readFileSync(out, 'utf8'), copy);
+});
+
 test('a HAR of 5,000 entries stays a virtualised timeline; every hop can be reached', async () => {
   const har = JSON.parse(readFileSync(join(RECORDED, 'oidc-success.har'), 'utf8'));
   const e = har.log.entries;

@@ -174,6 +174,19 @@ pub async fn export_bundle(
 }
 
 fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> IpcResult<()> {
+    write_atomic_with(path, overwrite, "bundle/write", |file| {
+        file.write_all(bytes)
+    })
+}
+
+/// Write `path` through `fill` into a temp file beside it, sync, then link it into place (or
+/// rename over it with `overwrite`). Errors name the path and what to do; no temp file stays.
+pub(crate) fn write_atomic_with(
+    path: &Path,
+    overwrite: bool,
+    code: &'static str,
+    fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> IpcResult<()> {
     let fail = |e: std::io::Error| {
         let why = match e.kind() {
             std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {
@@ -186,10 +199,7 @@ fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> IpcResult<()> {
             std::io::ErrorKind::StorageFull => "the disk is full".to_string(),
             _ => e.to_string(),
         };
-        IpcError::new(
-            "bundle/write",
-            format!("cannot write {}: {why}", path.display()),
-        )
+        IpcError::new(code, format!("cannot write {}: {why}", path.display()))
     };
     if !overwrite && path.exists() {
         return Err(fail(std::io::ErrorKind::AlreadyExists.into()));
@@ -205,7 +215,7 @@ fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> IpcResult<()> {
     let tmp = dir.join(format!(".{name}.{}.tmp", uuid::Uuid::new_v4().simple()));
     let written = (|| -> std::io::Result<()> {
         let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
+        fill(&mut file)?;
         file.sync_all()?;
         if overwrite {
             std::fs::rename(&tmp, path)

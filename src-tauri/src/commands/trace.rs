@@ -3,6 +3,8 @@
 //! either as the raw bytes of a file the admin opened (an IPC raw body, no JSON encoding of a
 //! large file) or as the path of a file dropped on the window. The catalogue entry of every
 //! diagnosis code named in the result goes along, so the screen can show title and fix.
+//! `save_redacted_har` writes the core's redacted copy (`trace::redact::redact_har`: stable
+//! placeholders for cookies, tokens, codes, passwords and signatures) of the HAR on screen.
 
 use std::collections::BTreeMap;
 use std::io::Cursor;
@@ -10,11 +12,12 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
-use tauri::State;
 use tauri::ipc::{InvokeBody, Request};
+use tauri::{AppHandle, Manager, State};
 
 use crate::error::{IpcError, IpcResult};
 use preflight_core::diagnosis;
+use preflight_core::trace::redact::{RedactOptions, RedactSummary, redact_har};
 use preflight_core::trace::{self, HarLimits, TraceOptions, TraceResult};
 
 /// What the admin configured, to compare the HAR with (all optional).
@@ -49,6 +52,8 @@ pub struct TraceView {
     pub bytes: u64,
     pub result: TraceResult,
     pub diagnoses: BTreeMap<String, DiagnosisText>,
+    /// Where "Save redacted HAR" writes unless the admin picks another path.
+    pub redacted_path: String,
 }
 
 /// The HAR on screen, kept for "Save redacted HAR".
@@ -107,6 +112,22 @@ fn texts(result: &TraceResult) -> BTreeMap<String, DiagnosisText> {
     out
 }
 
+/// `<Downloads>/<stem>-redacted.har`.
+fn redacted_path(app: &AppHandle, name: &str) -> String {
+    let dir = app
+        .path()
+        .download_dir()
+        .or_else(|_| app.path().home_dir())
+        .unwrap_or_else(|_| PathBuf::from("."));
+    let stem = std::path::Path::new(name)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "signin".into());
+    dir.join(format!("{stem}-redacted.har"))
+        .display()
+        .to_string()
+}
+
 fn analyse(
     name: String,
     source: &TraceSource,
@@ -143,6 +164,7 @@ fn analyse(
             bytes,
             result,
             diagnoses,
+            redacted_path: String::new(),
         },
         bytes,
     ))
@@ -152,6 +174,7 @@ fn analyse(
 /// in the `x-trace-options` header as percent-encoded JSON.
 #[tauri::command]
 pub async fn trace_har(
+    app: AppHandle,
     trace_state: State<'_, TraceState>,
     request: Request<'_>,
 ) -> IpcResult<TraceView> {
@@ -178,19 +201,20 @@ pub async fn trace_har(
             .map_err(|e| IpcError::new("trace/input", format!("trace options: {e}")))?,
         None => TraceInput::default(),
     };
-    let source = TraceSource::Bytes(Arc::new(body.clone()));
-    let kept = source.clone();
-    let (view, _) =
-        tauri::async_runtime::spawn_blocking(move || analyse(name, &source, &input.options()))
-            .await
-            .map_err(|e| IpcError::new("trace/run", e.to_string()))??;
-    *trace_state.source.lock().expect("trace lock") = Some(kept);
-    Ok(view)
+    show(
+        &app,
+        &trace_state,
+        name,
+        TraceSource::Bytes(Arc::new(body.clone())),
+        input,
+    )
+    .await
 }
 
 /// Trace a HAR file dropped on the window (the OS gives its path).
 #[tauri::command]
 pub async fn trace_har_file(
+    app: AppHandle,
     trace_state: State<'_, TraceState>,
     path: String,
     input: TraceInput,
@@ -209,14 +233,92 @@ pub async fn trace_har_file(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "HAR".into());
-    let source = TraceSource::File(path);
+    show(&app, &trace_state, name, TraceSource::File(path), input).await
+}
+
+/// Analyse off the async runtime, then keep the source for "Save redacted HAR".
+async fn show(
+    app: &AppHandle,
+    trace_state: &TraceState,
+    name: String,
+    source: TraceSource,
+    input: TraceInput,
+) -> IpcResult<TraceView> {
     let kept = source.clone();
-    let (view, _) =
+    let suggested = redacted_path(app, &name);
+    let (mut view, _) =
         tauri::async_runtime::spawn_blocking(move || analyse(name, &source, &input.options()))
             .await
             .map_err(|e| IpcError::new("trace/run", e.to_string()))??;
+    view.redacted_path = suggested;
     *trace_state.source.lock().expect("trace lock") = Some(kept);
     Ok(view)
+}
+
+/// Write the core's redacted copy of the HAR on screen to `path` (atomic; never replaces a
+/// file unless `overwrite`). With `mask_names`, NameIDs and e-mail addresses are masked too.
+#[tauri::command]
+pub async fn save_redacted_har(
+    trace_state: State<'_, TraceState>,
+    path: String,
+    mask_names: bool,
+    overwrite: bool,
+) -> IpcResult<RedactSummary> {
+    let source = trace_state
+        .source
+        .lock()
+        .expect("trace lock")
+        .clone()
+        .ok_or_else(|| IpcError::new("trace/none", "open a HAR first"))?;
+    let path = PathBuf::from(path.trim());
+    if path.as_os_str().is_empty() || path.is_dir() {
+        return Err(IpcError::new(
+            "trace/path",
+            "give a file name for the redacted copy, e.g. …/signin-redacted.har",
+        ));
+    }
+    tauri::async_runtime::spawn_blocking(move || {
+        save_redacted(&source, &path, mask_names, overwrite)
+    })
+    .await
+    .map_err(|e| IpcError::new("trace/write", e.to_string()))?
+}
+
+fn save_redacted(
+    source: &TraceSource,
+    path: &std::path::Path,
+    mask_names: bool,
+    overwrite: bool,
+) -> IpcResult<RedactSummary> {
+    let opts = RedactOptions { mask_names };
+    let limits = HarLimits::default();
+    let mut summary = None;
+    let mut har_error = None;
+    super::bundle::write_atomic_with(path, overwrite, "trace/write", |file| {
+        let result = match source {
+            TraceSource::Bytes(bytes) => {
+                redact_har(Cursor::new(bytes.as_slice()), &mut *file, &opts, &limits)
+            }
+            TraceSource::File(har) => {
+                redact_har(std::fs::File::open(har)?, &mut *file, &opts, &limits)
+            }
+        };
+        match result {
+            Ok(s) => {
+                summary = Some(s);
+                Ok(())
+            }
+            Err(e) => {
+                har_error = Some(e.to_string());
+                Err(std::io::Error::other("the HAR could not be redacted"))
+            }
+        }
+    })
+    .map_err(|e| match har_error.take() {
+        Some(why) => IpcError::new("trace/input", format!("cannot redact the HAR: {why}")),
+        None => e,
+    })?;
+    summary.ok_or_else(|| IpcError::new("trace/write", "the redacted copy was not written"))
 }
 
 /// `%XX` escapes only (what `encodeURIComponent` produces), as UTF-8.
@@ -265,6 +367,53 @@ mod tests {
         let e = analyse("x.har".into(), &source, &TraceOptions::default()).unwrap_err();
         assert_eq!(e.code, "trace/input");
         assert!(e.message.starts_with("x.har: "), "{}", e.message);
+    }
+
+    #[test]
+    fn the_redacted_copy_holds_none_of_the_recorded_canaries() {
+        let scenarios: serde_json::Value =
+            serde_json::from_slice(&fixture("scenarios.json")).unwrap();
+        let canaries: Vec<String> = scenarios["canaries"]
+            .as_object()
+            .unwrap()
+            .values()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect();
+        let original = fixture("oidc-success.har");
+        let present: Vec<&String> = canaries
+            .iter()
+            .filter(|c| String::from_utf8_lossy(&original).contains(c.as_str()))
+            .collect();
+        assert!(
+            !present.is_empty(),
+            "the recording holds canaries to look for"
+        );
+        let dir = std::env::temp_dir().join(format!("preflight-redact-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let out = dir.join("r.har");
+        let source = TraceSource::Bytes(Arc::new(original.clone()));
+        let summary = save_redacted(&source, &out, false, false).unwrap();
+        assert!(summary.replaced > 0);
+        let written = std::fs::read_to_string(&out).unwrap();
+        for c in present {
+            assert!(
+                !written.contains(c.as_str()),
+                "{c} is still in the redacted copy"
+            );
+        }
+        serde_json::from_str::<serde_json::Value>(&written).expect("still JSON");
+        let e = save_redacted(&source, &out, false, false).unwrap_err();
+        assert!(e.message.contains("exists"), "{}", e.message);
+        let bad = TraceSource::Bytes(Arc::new(b"not json".to_vec()));
+        let e = save_redacted(&bad, &dir.join("bad.har"), false, false).unwrap_err();
+        assert_eq!(e.code, "trace/input");
+        assert!(!dir.join("bad.har").exists());
+        assert_eq!(
+            std::fs::read_dir(&dir).unwrap().count(),
+            1,
+            "no temp file left"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

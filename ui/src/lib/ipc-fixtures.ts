@@ -1423,7 +1423,8 @@ export const traceView = {
       "summary": "s",
       "fix": "f"
     }
-  }
+  },
+  "redacted_path": "/home/u/Downloads/signin-redacted.har"
 } satisfies TraceView;
 
 export const traceInput = {

@@ -2,7 +2,7 @@
 import { invoke, Channel } from '@tauri-apps/api/core';
 import { getCurrentWebview } from '@tauri-apps/api/webview';
 import type {
-  CheckInfo, DemoServer, IdpId, IpcError, LastResults, ProfileView, ProfileInput, RotationStep, RotationView, TokenWarnings, UrlProblem, VendorOption, GuideView, Report, ResultsOf, RunEvent, TokenSource, BundleInput, BundlePreview, DialectInfo, ExplainedError, JournalSweep, OidcInput, OnDemandOutcome, SamlInput, ScanEvent, WriteOutcome, WritePreview, TraceInput, TraceView,
+  CheckInfo, DemoServer, IdpId, IpcError, LastResults, ProfileView, ProfileInput, RotationStep, RotationView, TokenWarnings, UrlProblem, VendorOption, GuideView, Report, ResultsOf, RunEvent, TokenSource, BundleInput, BundlePreview, DialectInfo, ExplainedError, JournalSweep, OidcInput, OnDemandOutcome, SamlInput, ScanEvent, WriteOutcome, WritePreview, TraceInput, TraceView, RedactSummary,
 } from './types';
 
 function toIpcError(e: unknown): IpcError {
@@ -140,4 +140,7 @@ export function onFileDrop(handler: (paths: string[]) => void): Promise<() => vo
     if (e.payload.type === 'drop') handler(e.payload.paths);
   });
 }
+/** The core's redacted copy of the HAR on screen (placeholders for every secret). */
+export const saveRedactedHar = (path: string, maskNames: boolean, overwrite: boolean) =>
+  call<RedactSummary>('save_redacted_har', { path, maskNames, overwrite });
 // end of sign-in trace

@@ -191,5 +191,7 @@ export interface TraceView {
   name: string; bytes: number;
   result: { entries: number; creator?: string; browser?: string; flows: TraceFlow[]; notes?: string[] };
   diagnoses: Record<string, { title: string; summary: string; fix: string }>;
+  redacted_path: string;
 }
+export interface RedactSummary { entries: number; replaced: number }
 // end of sign-in trace types
