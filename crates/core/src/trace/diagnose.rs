@@ -81,21 +81,16 @@ pub fn build(
                 }
                 if e.status >= 400 || e.status == 0 {
                     hop_problems.push(idp_error(e));
+                } else if let Some(p) = page_error(e) {
+                    // Entra shows its AADSTS errors on a 200 page at the authorize URL.
+                    page_problems.push(p);
                 }
             }
             HopRole::IdpPage => {
                 if e.status >= 400 {
                     page_problems.push(idp_error(e));
-                } else if let Some(text) = &e.error_text
-                    && let Some((code, explained)) = recognise(text)
-                {
-                    page_problems.push(Problem {
-                        entry: e.index,
-                        code,
-                        expected: "the IdP lets the user continue".into(),
-                        actual: format!("the IdP showed an error page: {}", short(text)),
-                        explained,
-                    });
+                } else if let Some(p) = page_error(e) {
+                    page_problems.push(p);
                 }
             }
             HopRole::Callback => {
@@ -270,6 +265,20 @@ fn idp_error(e: &Entry) -> Problem {
         ),
         explained,
     }
+}
+
+/// A known IdP error on a page that answered 2xx/3xx (only AADSTS codes and IdP phrases
+/// count: a retried password or a page that merely says "error" does not).
+fn page_error(e: &Entry) -> Option<Problem> {
+    let text = e.error_text.as_ref()?;
+    let (code, explained) = recognise(text)?;
+    Some(Problem {
+        entry: e.index,
+        code,
+        expected: "the IdP lets the user continue".into(),
+        actual: format!("the IdP showed an error page: {}", short(text)),
+        explained,
+    })
 }
 
 fn callback_error(e: &Entry, what: &str) -> Problem {
