@@ -3,8 +3,10 @@
 // testbed). What reached the server is read from the testbed's own request log.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Session, sleep } from './webdriver.mjs';
 
 const WEBDRIVER = process.env.WEBDRIVER_URL ?? 'http://127.0.0.1:4444';
@@ -16,10 +18,17 @@ let s;
 let base = '';
 let origin = '';
 
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const TESTBED = join(process.env.CARGO_TARGET_DIR ?? join(ROOT, 'target'), 'debug', 'preflight-testbed');
+
+function journalDir() {
+  const dataHome = process.env.XDG_DATA_HOME ?? join(process.env.HOME, '.local', 'share');
+  return join(dataHome, 'preflight', 'journal');
+}
+
 /** A journal entry from a "crashed" earlier run, for a server no profile knows. */
 function seedOrphanJournal() {
-  const dataHome = process.env.XDG_DATA_HOME ?? join(process.env.HOME, '.local', 'share');
-  const dir = join(dataHome, 'preflight', 'journal');
+  const dir = journalDir();
   mkdirSync(dir, { recursive: true });
   const entry = {
     event: 'intent', key: 'e2eorphan-0', run: 'e2eorphan', base_url: 'http://127.0.0.1:9/scim/v2',
@@ -209,5 +218,54 @@ test('a slow scan can be cancelled and says its counts are partial', async () =>
     await s.waitFor('#scan-cancelled');
   } finally {
     await setQuirks('');
+  }
+});
+
+test('on the next start, a crashed run\'s test user is removed with the saved profile\'s keyring token', async () => {
+  assert.ok(existsSync(TESTBED), `no testbed binary at ${TESTBED}`);
+  const token = `e2e-sweep-token-${process.pid}`;
+  const child = spawn(TESTBED, ['--port', '0', '--token', token], { stdio: ['ignore', 'pipe', 'ignore'] });
+  try {
+    const url = await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the testbed did not start')), 20000);
+      let buf = '';
+      child.stdout.on('data', (d) => {
+        buf += d;
+        const m = buf.match(/READY (\S+)/);
+        if (m) { clearTimeout(timer); resolve(m[1]); }
+      });
+    });
+    const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' };
+    // What a run killed after its create left behind: the user on the server, the journal entry.
+    const name = 'preflight-test-e2esweep-create@example.invalid';
+    const created = await (await fetch(`${url}/Users`, {
+      method: 'POST', headers: auth, signal: AbortSignal.timeout(5000),
+      body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: name }),
+    })).json();
+    assert.ok(created.id, JSON.stringify(created));
+    const entry = { key: 'e2esweep-0', run: 'e2esweep', base_url: url, kind: 'user', name };
+    writeFileSync(join(journalDir(), 'e2esweep.jsonl'),
+      JSON.stringify({ event: 'intent', ...entry }) + '\n' + JSON.stringify({ event: 'created', ...entry, id: created.id }) + '\n');
+
+    // A saved profile for that server, its token in the keyring.
+    await s.click('[data-step="target"]');
+    await s.type('#url', url);
+    await s.type('#profile', 'e2e-sweep');
+    await s.type('#token', token);
+    await s.click('#save-token');
+    await until('return document.getElementById("token").value === ""', 'the token to be saved');
+
+    // Restart the app: it sweeps on start.
+    await s.end();
+    s = await Session.start(WEBDRIVER, APP);
+    await s.waitFor('#journal-sweep', 30000);
+    await until('return Number(document.getElementById("journal-sweep")?.dataset.removed) >= 1', 'the sweep to remove the user', 30000);
+    const text = await s.text('#journal-sweep');
+    assert.match(text, /profile e2e-sweep/);
+    assert.match(text, /removed 1 test object/);
+    const after = await fetch(`${url}/Users/${created.id}`, { headers: auth, signal: AbortSignal.timeout(5000) });
+    assert.equal(after.status, 404, 'the leftover user is gone from the server');
+  } finally {
+    child.kill('SIGTERM');
   }
 });

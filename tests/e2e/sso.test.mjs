@@ -129,10 +129,21 @@ test('a SAML metadata file is checked: entity, SSO binding, signing certificate'
   // No response pasted: the response checks say so instead of guessing.
   assert.equal(await statusOf('saml-results', 'saml/response-signature-valid'), 'skip');
 
+  // A pasted SAMLResponse is decoded and judged: this one is not signed.
+  const now = new Date();
+  const iso = (d) => d.toISOString().replace(/\.\d+Z$/, 'Z');
+  const response = `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_r1" Version="2.0" IssueInstant="${iso(now)}" Destination="https://app.e2e.example/saml/acs"><saml:Issuer>https://idp.e2e.example/saml</saml:Issuer><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status><saml:Assertion ID="_a1" Version="2.0" IssueInstant="${iso(now)}"><saml:Issuer>https://idp.e2e.example/saml</saml:Issuer><saml:Subject><saml:NameID Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress">ada@corp.example</saml:NameID><saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData Recipient="https://app.e2e.example/saml/acs" NotOnOrAfter="${iso(new Date(now.getTime() + 300000))}"/></saml:SubjectConfirmation></saml:Subject><saml:Conditions NotBefore="${iso(new Date(now.getTime() - 60000))}" NotOnOrAfter="${iso(new Date(now.getTime() + 300000))}"><saml:AudienceRestriction><saml:Audience>https://app.e2e.example/saml</saml:Audience></saml:AudienceRestriction></saml:Conditions></saml:Assertion></samlp:Response>`;
+  await s.type('#saml-response', Buffer.from(response).toString('base64'));
+  await s.click('#saml-run');
+  await s.waitFor('#saml-results [data-role="summary"][data-run="2"]', RUN_TIMEOUT_MS, 250);
+  assert.equal(await statusOf('saml-results', 'saml/response-signature-valid'), 'fail', await s.text('#saml-results'));
+  assert.match(await s.text('#saml-results li.check[data-check="saml/response-signature-valid"]'), /saml\/signature/);
+  await s.type('#saml-response', ' ');
+
   // An ACS URL over plain http is named.
   await s.type('#saml-acs', 'http://app.e2e.example/saml/acs');
   await s.click('#saml-run');
-  await s.waitFor('#saml-results [data-role="summary"][data-run="2"]', RUN_TIMEOUT_MS, 250);
+  await s.waitFor('#saml-results [data-role="summary"][data-run="3"]', RUN_TIMEOUT_MS, 250);
   assert.notEqual(await statusOf('saml-results', 'saml/sp-config-valid'), 'pass');
 });
 
