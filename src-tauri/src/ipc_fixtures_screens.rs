@@ -10,6 +10,7 @@ use crate::commands::explain::ExplainedError;
 use crate::commands::provision::{OnDemandOutcome, OnDemandStep, StepState};
 use crate::commands::scan::ScanEvent;
 use crate::commands::sso::{OidcInput, SamlInput};
+use crate::commands::trace::TraceInput;
 use crate::commands::write::{
     CleanupSummary, DialectInfo, FlowInfo, PlannedObject, WriteOutcome, WritePreview,
 };
@@ -45,7 +46,7 @@ pub fn render(report: &Report) -> String {
         journal: "/home/u/.local/share/preflight/journal".into(),
     };
     let mut out = String::from(
-        "import type { BundleInput, BundlePreview, DialectInfo, ExplainedError, JournalSweep, OidcInput, OnDemandOutcome, SamlInput, ScanEvent, WriteOutcome, WritePreview } from './types';\n\n",
+        "import type { BundleInput, BundlePreview, DialectInfo, ExplainedError, JournalSweep, OidcInput, OnDemandOutcome, SamlInput, ScanEvent, TraceInput, TraceView, WriteOutcome, WritePreview } from './types';\n\n",
     );
     out += &ts_const("writePreview", "WritePreview", &preview);
     out += &ts_const(
@@ -203,6 +204,15 @@ pub fn render(report: &Report) -> String {
         "bundleInput",
         "BundleInput",
         &input::<BundleInput>(json!({"pseudonymise": true, "token_use_answer": "yes"})),
+    );
+    out += &ts_const("traceView", "TraceView", &super::trace_fixture::view());
+    out += &ts_const(
+        "traceInput",
+        "TraceInput",
+        &input::<TraceInput>(json!({
+            "redirect_uri": "https://app/cb", "client_id": "c", "issuer": "https://idp/", "tenant": "t",
+            "sp_entity_id": "urn:sp", "acs_url": "https://app/acs"
+        })),
     );
     out
 }
