@@ -125,16 +125,11 @@ pub fn split<R: Read>(
                     )));
                 }
                 _ if !started && b != b'{' => {
-                    return Err(
-                        if matches!(b, b'[' | b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n') {
-                            HarError::NotHar("the top level is not a JSON object".into())
-                        } else {
-                            HarError::NotJson(format!(
-                                "it starts with `{}`, not `{{`",
-                                printable(b)
-                            ))
-                        },
-                    );
+                    return Err(if matches!(b, b'[' | b'"' | b'-' | b'0'..=b'9') {
+                        HarError::NotHar("the top level is not a JSON object".into())
+                    } else {
+                        HarError::NotJson(format!("it starts with `{}`, not `{{`", printable(b)))
+                    });
                 }
                 _ => {
                     started = true;
