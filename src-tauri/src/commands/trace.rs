@@ -362,6 +362,29 @@ mod tests {
     }
 
     #[test]
+    fn a_dropped_file_is_read_from_disk_and_redacted_from_it() {
+        let har = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../crates/core/tests/fixtures/trace/recorded/saml-audience-mismatch.har");
+        let source = TraceSource::File(har);
+        let (view, bytes) = analyse("s.har".into(), &source, &TraceOptions::default()).unwrap();
+        assert!(bytes > 0);
+        let cause = view.result.flows[0].cause.as_ref().expect("a broken flow");
+        assert!(cause.code.starts_with("saml/"), "{}", cause.code);
+        let dir = std::env::temp_dir().join(format!("preflight-drop-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let summary = save_redacted(&source, &dir.join("r.har"), true, false).unwrap();
+        assert!(summary.entries > 0);
+        std::fs::remove_dir_all(&dir).unwrap();
+        let missing = TraceSource::File(std::path::PathBuf::from("/nonexistent/x.har"));
+        assert_eq!(
+            analyse("x.har".into(), &missing, &TraceOptions::default())
+                .unwrap_err()
+                .code,
+            "trace/read"
+        );
+    }
+
+    #[test]
     fn not_a_har_is_a_clear_error() {
         let source = TraceSource::Bytes(Arc::new(b"{\"log\": ".to_vec()));
         let e = analyse("x.har".into(), &source, &TraceOptions::default()).unwrap_err();
