@@ -547,11 +547,11 @@ fn redact_pairs(pairs: Option<&mut Value>, places: &mut Placeholders, mask_names
 /// A request or response body: form, JSON, or text (HTML included).
 fn redact_body(text: &str, mime: &str, places: &mut Placeholders, mask_names: bool) -> String {
     let trimmed = text.trim_start();
-    if mime.contains("json") || trimmed.starts_with('{') || trimmed.starts_with('[') {
-        if let Ok(mut v) = serde_json::from_str::<Value>(text) {
-            redact_json(&mut v, places, mask_names);
-            return serde_json::to_string(&v).unwrap_or_default();
-        }
+    if (mime.contains("json") || trimmed.starts_with('{') || trimmed.starts_with('['))
+        && let Ok(mut v) = serde_json::from_str::<Value>(text)
+    {
+        redact_json(&mut v, places, mask_names);
+        return serde_json::to_string(&v).unwrap_or_default();
     }
     if mime.contains("x-www-form-urlencoded") {
         return redact_encoded(text, places, mask_names);
@@ -617,10 +617,10 @@ fn attr<'a>(tag: &'a str, name: &str) -> Option<(usize, usize, &'a str)> {
             let at = from + i;
             let before_ok = at == 0 || tag[..at].ends_with(char::is_whitespace);
             let start = at + key.len();
-            if let Some(len) = tag[start..].find(quote) {
-                if before_ok {
-                    return Some((start, start + len, &tag[start..start + len]));
-                }
+            if let Some(len) = tag[start..].find(quote)
+                && before_ok
+            {
+                return Some((start, start + len, &tag[start..start + len]));
             }
             from = start;
         }

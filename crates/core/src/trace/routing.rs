@@ -54,10 +54,13 @@ fn normalise_url(url: &str) -> Option<String> {
     ))
 }
 
+/// Reads the values of one routing field from a profile's key.
+type FieldValues = fn(&RoutingKey) -> Vec<String>;
+
 /// Every routing value shared by more than one profile, in a stable order.
 pub fn lint(keys: &[RoutingKey]) -> Vec<Clash> {
     let mut clashes = Vec::new();
-    let fields: [(&'static str, fn(&RoutingKey) -> Vec<String>); 4] = [
+    let fields: [(&'static str, FieldValues); 4] = [
         ("display name", |k| {
             vec![k.display_name.trim().to_lowercase()]
         }),
