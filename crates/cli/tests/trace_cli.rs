@@ -403,7 +403,7 @@ fn logout_url_answers_loops_or_differs() {
 /// Minimal IdP metadata with one signing certificate (a self-signed one made by openssl when
 /// present; otherwise the test that needs it is skipped by the caller) and a SingleLogoutService.
 fn write_metadata(dir: &Path, slo: &str) -> String {
-    let cert = test_certificate(dir);
+    let (cert, _) = test_certificate(dir);
     let xml = format!(
         r#"<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="https://idp.example.org/metadata"><md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"><md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>{cert}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor><md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="{slo}"/><md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://idp.example.org/sso"/></md:IDPSSODescriptor></md:EntityDescriptor>"#
     );
@@ -412,7 +412,8 @@ fn write_metadata(dir: &Path, slo: &str) -> String {
     path.to_string_lossy().into_owned()
 }
 
-fn test_certificate(dir: &Path) -> String {
+/// A self-signed RSA certificate (base64 DER) and its private key file, made by openssl.
+fn test_certificate(dir: &Path) -> (String, PathBuf) {
     let key = dir.join("k.pem");
     let cert = dir.join("c.pem");
     let status = std::process::Command::new("openssl")
@@ -436,9 +437,108 @@ fn test_certificate(dir: &Path) -> String {
         .status()
         .expect("openssl (installed by scripts/setup.sh) makes the test certificate");
     assert!(status.success());
-    std::fs::read_to_string(&cert)
+    let b64 = std::fs::read_to_string(&cert)
         .unwrap()
         .lines()
         .filter(|l| !l.starts_with("-----"))
-        .collect()
+        .collect();
+    (b64, key)
+}
+
+/// An IdP-initiated SAML sign-in (ACS POST, then the app's landing page), its response signed
+/// by xmlsec1 with `key`; `tamper` changes the NameID after signing.
+fn signed_saml_har(dir: &Path, key: &Path, tamper: bool) -> String {
+    let acs = "https://app.example.com/saml/acs";
+    let template = format!(
+        r##"<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_resp1" Version="2.0" IssueInstant="2026-03-01T10:00:00Z" Destination="{acs}"><saml:Issuer>https://idp.example.org/metadata</saml:Issuer><ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo><ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/><ds:SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"/><ds:Reference URI="#_resp1"><ds:Transforms><ds:Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"/><ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/></ds:Transforms><ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue></ds:DigestValue></ds:Reference></ds:SignedInfo><ds:SignatureValue></ds:SignatureValue></ds:Signature><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status><saml:Assertion ID="_as1" Version="2.0" IssueInstant="2026-03-01T10:00:00Z"><saml:Issuer>https://idp.example.org/metadata</saml:Issuer><saml:Subject><saml:NameID>alice@contoso.example</saml:NameID><saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData NotOnOrAfter="2026-03-01T10:05:00Z" Recipient="{acs}"/></saml:SubjectConfirmation></saml:Subject><saml:Conditions NotBefore="2026-03-01T09:59:00Z" NotOnOrAfter="2026-03-01T10:05:00Z"><saml:AudienceRestriction><saml:Audience>https://app.example.com/saml/metadata</saml:Audience></saml:AudienceRestriction></saml:Conditions><saml:AuthnStatement AuthnInstant="2026-03-01T10:00:00Z"/><saml:AttributeStatement><saml:Attribute Name="email"><saml:AttributeValue>alice@contoso.example</saml:AttributeValue></saml:Attribute><saml:Attribute Name="firstName"><saml:AttributeValue>Alice</saml:AttributeValue></saml:Attribute><saml:Attribute Name="lastName"><saml:AttributeValue>Liddell</saml:AttributeValue></saml:Attribute></saml:AttributeStatement></saml:Assertion></samlp:Response>"##
+    );
+    let unsigned = dir.join("unsigned.xml");
+    let signed = dir.join("signed.xml");
+    std::fs::write(&unsigned, template).unwrap();
+    let status = std::process::Command::new("xmlsec1")
+        .arg("--sign")
+        .arg("--privkey-pem")
+        .arg(key)
+        .args([
+            "--id-attr:ID",
+            "urn:oasis:names:tc:SAML:2.0:protocol:Response",
+            "--output",
+        ])
+        .arg(&signed)
+        .arg(&unsigned)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("xmlsec1 (installed by scripts/setup.sh) signs the test response");
+    assert!(status.success());
+    let mut xml = std::fs::read_to_string(&signed).unwrap();
+    if tamper {
+        xml = xml.replace(
+            "alice@contoso.example</saml:NameID>",
+            "mallory@contoso.example</saml:NameID>",
+        );
+    }
+    use base64::Engine;
+    let value = base64::engine::general_purpose::STANDARD.encode(xml.trim());
+    let har = serde_json::json!({"log": {"version": "1.2", "creator": {"name": "test", "version": "1"}, "entries": [
+        {"startedDateTime": "2026-03-01T10:00:02.000Z", "time": 10,
+         "request": {"method": "POST", "url": acs, "headers": [],
+                     "postData": {"mimeType": "application/x-www-form-urlencoded", "params": [{"name": "SAMLResponse", "value": value}]}},
+         "response": {"status": 302, "headers": [{"name": "Location", "value": "https://app.example.com/home"}], "content": {}}},
+        {"startedDateTime": "2026-03-01T10:00:03.000Z", "time": 10,
+         "request": {"method": "GET", "url": "https://app.example.com/home", "headers": []},
+         "response": {"status": 200, "headers": [], "content": {"mimeType": "text/html", "text": "<html>Welcome</html>"}}}
+    ]}});
+    let path = dir.join(if tamper { "tampered.har" } else { "signed.har" });
+    std::fs::write(&path, har.to_string()).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+#[test]
+fn saml_signature_is_verified_against_the_metadata() {
+    let dir = TempDir::new();
+    let (_, key) = test_certificate(dir.path());
+    // Metadata with the same certificate: write_metadata makes its own, so build it here.
+    let cert_b64: String = std::fs::read_to_string(dir.path().join("c.pem"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+        .collect();
+    let metadata = dir.path().join("idp.xml");
+    std::fs::write(
+        &metadata,
+        format!(
+            r#"<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="https://idp.example.org/metadata"><md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"><md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>{cert_b64}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor><md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="https://idp.example.org/sso"/></md:IDPSSODescriptor></md:EntityDescriptor>"#
+        ),
+    )
+    .unwrap();
+    let metadata = metadata.to_string_lossy().into_owned();
+    let good = signed_saml_har(dir.path(), &key, false);
+    let (code, report, stderr) = trace(
+        &[
+            "--har",
+            &good,
+            "--metadata",
+            &metadata,
+            "--sp-entity-id",
+            "https://app.example.com/saml/metadata",
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{stderr} {report:#}");
+    let bad = signed_saml_har(dir.path(), &key, true);
+    let (code, report, _) = trace(&["--har", &bad, "--metadata", &metadata], &[]);
+    assert_eq!(code, 1);
+    let f = failing(&report);
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0]["diagnosis"]["code"], "saml/signature-invalid");
+    assert_eq!(f[0]["finding"]["evidence"][0], "entry:0");
+    assert!(
+        f[0]["finding"]["actual"]
+            .as_str()
+            .unwrap()
+            .contains("digest"),
+        "{}",
+        f[0]["finding"]["actual"]
+    );
 }
