@@ -257,14 +257,13 @@ fn attach(chains: &mut [Chain], e: &Entry) -> bool {
         return false;
     }
     // 3. An OIDC answer at a flow's redirect URI (form_post, or a redirect the HAR lacks).
-    let (mode, answer) = callback_params(e, None);
+    let (mode, _) = callback_params(e, None);
     if !mode.is_empty()
         && let Some(c) = chains
             .iter_mut()
             .rev()
             .find(|c| !c.kind.is_saml() && c.return_base.as_deref() == Some(base_of(&e.url)))
     {
-        let _ = answer;
         c.push(e, HopRole::Callback);
         return true;
     }
