@@ -64,7 +64,11 @@ class Profiles {
     this.saving = true;
     try {
       let view = await ipc.saveProfileSettings(input);
-      if (secret) await ipc.saveSecret(view.id, view.secret_kind, secret);
+      if (secret) {
+        await ipc.saveSecret(view.id, view.secret_kind, secret);
+        // A secret of the other auth style, left from before an auth change, is not needed any more.
+        await ipc.deleteSecret(view.id, view.secret_kind === 'token' ? 'client-secret' : 'token');
+      }
       if (expiryMode === 'jwt') view = await ipc.expiryFromToken(view.id);
       if (expiryMode === 'vendor') view = await ipc.vendorExpiry(view.id);
       await this.refresh();
