@@ -24,7 +24,12 @@ pub struct AttrPath {
 impl AttrPath {
     /// Parse an attribute path; `None` when it is not one.
     pub fn parse(text: &str) -> Option<AttrPath> {
-        let (urn, rest) = if text.len() > 4 && text[..4].eq_ignore_ascii_case("urn:") {
+        // `get` rather than `[..4]`: the fourth byte may sit inside a multi-byte character.
+        let (urn, rest) = if text.len() > 4
+            && text
+                .get(..4)
+                .is_some_and(|p| p.eq_ignore_ascii_case("urn:"))
+        {
             let idx = text.rfind(':')?;
             (Some(text[..idx].to_string()), &text[idx + 1..])
         } else {
