@@ -15,6 +15,15 @@ pub const DEFAULT_SLOW_MS: u64 = 1500;
 /// Upper bound for `slow=<ms>` so a typo cannot park a request for hours.
 pub const MAX_SLOW_MS: u64 = 120_000;
 
+/// What `hostile-text` puts into server text: markup that runs script if inserted as HTML,
+/// terminal escapes (clear screen, a lying OSC 8 hyperlink, BEL, the C1 CSI byte) and a
+/// right-to-left override. A client that shows it as text shows these characters literally.
+pub const HOSTILE_TEXT: &str = "<img src=x onerror=\"window.__pwned=1\"><script>window.__pwned=1</script><b id=\"injected\">bold</b>\u{1b}[2J\u{1b}]8;;https://evil.example/\u{7}click\u{1b}]8;;\u{7}\u{9b}31m\u{202e}gnp.exe";
+
+/// The `X-Hostile-Text` header value (header values cannot carry control characters).
+pub const HOSTILE_HEADER: &str =
+    "<img src=x onerror=\"window.__pwned=1\"><script>window.__pwned=1</script>";
+
 /// One failure mode; each variant says what it changes. Text form: [`Quirk::name`], plus
 /// `=value` for the variants that carry one.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -66,6 +75,10 @@ pub enum Quirk {
     Always403,
     /// Valid tokens are answered 401 `invalid_token` "token expired".
     TokenExpiredMessage,
+    /// Server text turns hostile: every `displayName` and error `detail` carries
+    /// [`HOSTILE_TEXT`] (HTML, script, terminal escapes, bidi override) and every SCIM
+    /// response an `X-Hostile-Text` header with markup — clients must show it as text.
+    HostileText,
     // --- write side ---
     /// PATCH `op` values other than lower-case `add`/`remove`/`replace` answer 400.
     PatchOpCaseSensitive,
@@ -119,6 +132,7 @@ pub const QUIRK_NAMES: &[&str] = &[
     "scope-read-only",
     "always-403",
     "token-expired-message",
+    "hostile-text",
     "patch-op-case-sensitive",
     "patch-bool-strict",
     "patch-pathless-rejected",
@@ -161,6 +175,7 @@ impl Quirk {
             ScopeReadOnly => "scope-read-only",
             Always403 => "always-403",
             TokenExpiredMessage => "token-expired-message",
+            HostileText => "hostile-text",
             PatchOpCaseSensitive => "patch-op-case-sensitive",
             PatchBoolStrict => "patch-bool-strict",
             PatchPathlessRejected => "patch-pathless-rejected",
@@ -270,6 +285,7 @@ impl FromStr for Quirk {
             "scope-read-only" => no_value(ScopeReadOnly),
             "always-403" => no_value(Always403),
             "token-expired-message" => no_value(TokenExpiredMessage),
+            "hostile-text" => no_value(HostileText),
             "patch-op-case-sensitive" => no_value(PatchOpCaseSensitive),
             "patch-bool-strict" => no_value(PatchBoolStrict),
             "patch-pathless-rejected" => no_value(PatchPathlessRejected),

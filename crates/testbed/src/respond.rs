@@ -6,7 +6,7 @@ use axum::http::{HeaderValue, Response, StatusCode};
 use serde_json::{Value, json};
 
 use crate::error::ScimError;
-use crate::quirks::{Quirk, Quirks};
+use crate::quirks::{HOSTILE_HEADER, HOSTILE_TEXT, Quirk, Quirks};
 use crate::schema::{ERROR_SCHEMA, LIST_RESPONSE};
 
 pub const SCIM_JSON: &str = "application/scim+json";
@@ -54,6 +54,14 @@ impl Ctx {
 
     /// A SCIM JSON response.
     pub fn json(&self, status: u16, body: &Value) -> Response<Body> {
+        if self.on(&Quirk::HostileText) {
+            let mut body = body.clone();
+            make_display_names_hostile(&mut body);
+            let mut resp = raw(status, self.content_type(), body.to_string());
+            resp.headers_mut()
+                .insert("x-hostile-text", HeaderValue::from_static(HOSTILE_HEADER));
+            return resp;
+        }
         raw(status, self.content_type(), body.to_string())
     }
 
@@ -88,7 +96,12 @@ impl Ctx {
         } else {
             json!(e.status.to_string())
         };
-        let mut body = json!({ "schemas": [ERROR_SCHEMA], "status": status, "detail": e.detail });
+        let detail = if self.on(&Quirk::HostileText) {
+            format!("{HOSTILE_TEXT} {}", e.detail)
+        } else {
+            e.detail.clone()
+        };
+        let mut body = json!({ "schemas": [ERROR_SCHEMA], "status": status, "detail": detail });
         if let Some(t) = e.scim_type {
             body["scimType"] = json!(t);
         }
@@ -120,6 +133,24 @@ impl Ctx {
             "startIndex": start_index,
             "Resources": items,
         })
+    }
+}
+
+/// `hostile-text`: every `displayName` string, at any depth, gets [`HOSTILE_TEXT`] in front.
+fn make_display_names_hostile(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                match v {
+                    Value::String(s) if key == "displayName" => {
+                        *s = format!("{HOSTILE_TEXT} {s}");
+                    }
+                    other => make_display_names_hostile(other),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(make_display_names_hostile),
+        _ => {}
     }
 }
 

@@ -14,6 +14,7 @@ use preflight_core::dialect::{self, TestUser};
 use preflight_core::probe::{LiveTransport, Probe};
 use preflight_core::provision::{cleanup, default_dir, journal};
 use preflight_core::redact::Redactor;
+use preflight_core::report::terminal_safe;
 use preflight_core::target::{Credential, Idp, Target};
 
 #[derive(Args, Debug)]
@@ -73,7 +74,7 @@ pub async fn after_write_run(probe: &Probe, run_id: &str) {
             outcome.failed.len()
         );
         for f in &outcome.failed {
-            eprintln!("  {f}");
+            eprintln!("  {}", terminal_safe(f));
         }
     }
 }
@@ -125,7 +126,7 @@ pub async fn run(args: CleanupArgs) -> i32 {
             outcome.failed.len()
         );
         for f in &outcome.failed {
-            println!("  left: {f}");
+            println!("  left: {}", terminal_safe(f));
         }
         failed += outcome.failed.len();
     }

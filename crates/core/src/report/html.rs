@@ -246,7 +246,8 @@ fn write_exchange(out: &mut String, x: &Exchange) {
     out.push_str("</details>\n");
 }
 
-/// Escape for HTML text and double-quoted attributes; control characters become `·`.
+/// Escape for HTML text and double-quoted attributes; control characters become `·`,
+/// direction and invisible-format characters a visible escape.
 pub fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     for c in text.chars() {
@@ -258,6 +259,11 @@ pub fn esc(text: &str) -> String {
             '\'' => out.push_str("&#39;"),
             '\n' | '\t' => out.push(c),
             c if c.is_control() => out.push('·'),
+            // Bidi overrides and invisible characters would reorder or hide the report's
+            // text; show them as a visible escape instead (`\u{202e}`).
+            c if super::terminal_text::needs_escape(c) => {
+                out.push_str(&super::terminal_safe(c.encode_utf8(&mut [0; 4])))
+            }
             c => out.push(c),
         }
     }

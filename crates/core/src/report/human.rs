@@ -1,9 +1,10 @@
 //! The terminal report: one line per check, details under failures and warnings.
-//! Text that came from the server is stripped of control characters, so a hostile
-//! `detail` cannot move the cursor or recolour the terminal.
+//! Text that came from the server goes through [`super::terminal_safe`], so a hostile
+//! `detail` cannot move the cursor, recolour the terminal or fake a hyperlink.
 
 use std::fmt::Write;
 
+use super::terminal_safe as inert;
 use super::{CheckResult, Report};
 use crate::check::Status;
 
@@ -31,19 +32,6 @@ impl Style {
     }
 }
 
-/// Replace terminal control characters (ESC, BEL, CR …) in untrusted text.
-pub fn inert(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_control() && c != '\n' && c != '\t' {
-                '·'
-            } else {
-                c
-            }
-        })
-        .collect()
-}
-
 pub fn render_human(report: &Report, color: bool) -> String {
     let style = Style { color };
     let mut out = String::new();
@@ -53,8 +41,8 @@ pub fn render_human(report: &Report, color: bool) -> String {
         "Preflight {} — {} (IdP: {}, auth: {}{})\n",
         report.tool.version,
         inert(&t.base_url),
-        t.idp,
-        t.auth,
+        inert(&t.idp),
+        inert(&t.auth),
         if t.write {
             ", write mode"
         } else {
@@ -67,8 +55,8 @@ pub fn render_human(report: &Report, color: bool) -> String {
             out,
             "  {}  {:width$}  {}",
             style.badge(check.status),
-            check.id,
-            check.title
+            inert(&check.id),
+            inert(&check.title)
         );
         write_details(&mut out, check, report, &style);
     }
@@ -85,7 +73,7 @@ pub fn render_human(report: &Report, color: bool) -> String {
         report.duration_ms
     );
     if !report.diagnoses.is_empty() {
-        let _ = writeln!(out, "Diagnoses: {}", report.diagnoses.join(", "));
+        let _ = writeln!(out, "Diagnoses: {}", inert(&report.diagnoses.join(", ")));
         let _ = writeln!(
             out,
             "Run `preflight explain <code>` for the long explanation of a diagnosis or check."
@@ -103,25 +91,30 @@ fn write_details(out: &mut String, check: &CheckResult, report: &Report, style: 
             let _ = writeln!(
                 out,
                 "{pad}cause:    {} — {}",
-                style.paint("1", &d.code),
-                d.title
+                style.paint("1", &inert(&d.code)),
+                inert(&d.title)
             );
-            let _ = writeln!(out, "{pad}          {}", d.summary);
+            let _ = writeln!(out, "{pad}          {}", inert(&d.summary));
             if !d.candidates.is_empty() {
                 let _ = writeln!(
                     out,
                     "{pad}          could also be: {}",
-                    d.candidates.join(", ")
+                    inert(&d.candidates.join(", "))
                 );
             }
-            let _ = writeln!(out, "{pad}IdP:      {}", d.idp_impact);
-            let _ = writeln!(out, "{pad}fix:      {}", d.fix);
+            let _ = writeln!(out, "{pad}IdP:      {}", inert(&d.idp_impact));
+            let _ = writeln!(out, "{pad}fix:      {}", inert(&d.fix));
             if let Some(detail) = &d.detail {
                 let _ = writeln!(out, "{pad}          {}", inert(detail));
             }
             for id in &f.evidence {
                 if let Some(x) = report.exchanges.iter().find(|x| &x.id == id) {
-                    let _ = writeln!(out, "{pad}evidence: {} {}", x.id, inert(&x.summary()));
+                    let _ = writeln!(
+                        out,
+                        "{pad}evidence: {} {}",
+                        inert(&x.id),
+                        inert(&x.summary())
+                    );
                 }
             }
         }

@@ -6,12 +6,14 @@ mod html;
 mod human;
 mod junit;
 pub(crate) mod markdown;
+mod terminal_text;
 
 pub use har::{har, render_har};
 pub use html::render_html;
 pub use human::render_human;
 pub use junit::render_junit;
 pub use markdown::render_markdown;
+pub use terminal_text::terminal_safe;
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
