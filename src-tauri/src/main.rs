@@ -7,6 +7,7 @@ mod commands;
 mod error;
 #[cfg(test)]
 mod ipc_fixtures;
+mod limits;
 mod state;
 
 fn main() {

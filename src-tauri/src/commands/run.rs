@@ -62,6 +62,9 @@ pub async fn run_checks(
     only: Option<Vec<String>>,
     on_event: Channel<RunEvent>,
 ) -> IpcResult<Report> {
+    crate::limits::url("base URL", &url)?;
+    crate::limits::word("IdP", &idp)?;
+    crate::limits::words("check id", only.as_deref().unwrap_or_default())?;
     let idp: Idp = idp
         .parse()
         .map_err(|e: String| IpcError::new("input/idp", e))?;

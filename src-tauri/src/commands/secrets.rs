@@ -52,6 +52,7 @@ async fn keyring<T: Send + 'static>(
 
 #[tauri::command]
 pub async fn save_secret(profile_id: String, kind: String, value: String) -> IpcResult<()> {
+    crate::limits::secret(&value)?;
     let account = account(&profile_id, &kind)?;
     let secret = Secret::new(value);
     if secret.is_empty() {
