@@ -35,6 +35,12 @@ if ! command -v cargo >/dev/null 2>&1; then
 fi
 rustup component list --installed 2>/dev/null | grep -q clippy || rustup component add clippy rustfmt >/dev/null 2>&1 || true
 
+# Dependency policy (deny.toml, scripts/deny.sh): cargo-deny builds in about 4 minutes on 2 cores.
+if ! command -v cargo-deny >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/cargo-deny" ]; then
+  echo "setup: installing cargo-deny" >&2
+  cargo install cargo-deny --locked --quiet
+fi
+
 bash tests/real-servers/install.sh
 
 if [ "${PREFLIGHT_APP:-1}" != 0 ] && [ ! -d ui/node_modules ]; then

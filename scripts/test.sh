@@ -21,6 +21,9 @@ cargo fmt --all -- --check
 echo "== cargo clippy" >&2
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+echo "== cargo deny (licences, bans, sources; offline)" >&2
+scripts/deny.sh
+
 echo "== cargo test (workspace; real servers and keyring required)" >&2
 export PREFLIGHT_REQUIRE_REAL_SERVERS=1
 export PREFLIGHT_REAL_VENV="$PWD/.venv-real"
