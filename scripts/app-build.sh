@@ -12,6 +12,6 @@ npm run build
 cd "$ROOT"
 case "${1:-}" in
   --release) cargo build -p preflight-app --release ;;
-  --deb) (cd "$ROOT" && ui/node_modules/.bin/tauri build --bundles deb) ;;
+  --deb) (cd "$ROOT" && ui/node_modules/.bin/tauri build --bundles deb --config '{"build":{"beforeBuildCommand":""}}') ;;  # UI built above
   *) cargo build -p preflight-app ;;
 esac
