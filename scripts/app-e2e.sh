@@ -16,6 +16,20 @@ export APP_BINARY="${APP_BINARY:-${CARGO_TARGET_DIR:-$ROOT/target}/debug/preflig
 export SCREENSHOT="${SCREENSHOT:-$ROOT/docs/screenshot-checks.png}"
 [ -x "$APP_BINARY" ] || { echo "error: no app binary at $APP_BINARY" >&2; exit 2; }
 command -v tauri-driver >/dev/null || export PATH="$HOME/.cargo/bin:$PATH"
-# Bounded overall: a hung WebKit or keyring must not hang CI.
-exec timeout --kill-after=10 "${E2E_TIMEOUT:-600}" \
-  xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash "$ROOT/scripts/app-e2e-inner.sh"
+# Each spec file gets its own Xvfb, D-Bus session, keyring and throwaway HOME: screens share
+# profiles and keyring entries, so one file's leftovers must not decide another's result.
+# Bounded per file: a hung WebKit or keyring must not hang CI.
+if [ -n "${E2E_SPEC:-}" ]; then SPECS=("$E2E_SPEC"); else SPECS=("$ROOT"/tests/e2e/*.test.mjs); fi
+failed=()
+for spec in "${SPECS[@]}"; do
+  echo "== e2e: $(basename "$spec")" >&2
+  if ! E2E_SPEC="$spec" timeout --kill-after=10 "${E2E_TIMEOUT:-600}" \
+    xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash "$ROOT/scripts/app-e2e-inner.sh"; then
+    failed+=("$(basename "$spec")")
+  fi
+done
+if [ "${#failed[@]}" -gt 0 ]; then
+  echo "e2e: failing spec files: ${failed[*]}" >&2
+  exit 1
+fi
+echo "e2e: all ${#SPECS[@]} spec files passed" >&2
