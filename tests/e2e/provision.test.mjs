@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Session, sleep } from './webdriver.mjs';
+import { Session, sleep, startDemo } from './webdriver.mjs';
 
 const WEBDRIVER = process.env.WEBDRIVER_URL ?? 'http://127.0.0.1:4444';
 const APP = process.env.APP_BINARY;
@@ -42,8 +42,7 @@ before(async () => {
   seedOrphanJournal();
   s = await Session.start(WEBDRIVER, APP);
   await s.waitFor('#use-demo', 30000);
-  await s.click('#use-demo');
-  await s.waitFor('#demo-status', 15000);
+  await startDemo(s);
   base = await s.exec('return document.getElementById("url").value');
   origin = new URL(base).origin;
 });

@@ -108,3 +108,21 @@ async function request(base, method, path, body, timeoutMs = 30000) {
   }
   return json.value;
 }
+
+/**
+ * Click "Use the demo server" and wait until the app shows it running. Bounded: 30 s, one
+ * second click if the first one was lost while the start screen was still settling; an error
+ * the app shows is reported as the failure.
+ */
+export async function startDemo(s) {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    await s.click('#use-demo');
+    for (let i = 0; i < 75; i++) {
+      if (await s.exec('return !!document.getElementById("demo-status")')) return;
+      const error = await s.exec('const e = document.getElementById("error"); return e ? e.textContent : null');
+      if (error) throw new Error(`the demo server did not start: ${error}`);
+      await sleep(200);
+    }
+  }
+  throw new Error('the demo server did not start within 30 s');
+}
