@@ -4,6 +4,47 @@ import type { CheckResult, ExchangeSummary, IpcError, Report, RunEvent, Summary 
 
 export interface LiveRow { id: string; title: string; state: 'pending' | 'running' | CheckResult['status']; result?: CheckResult }
 
+/** The fields a streamed run updates: the Checks screen's wizard and every LiveRun have them. */
+export interface RunProgress {
+  rows: LiveRow[];
+  exchanges: ExchangeSummary[];
+  done: number;
+  total: number;
+  summary: Summary | null;
+  cancelled: boolean;
+}
+
+/** Apply one RunEvent to a run's live state (one implementation for every screen). */
+export function applyRunEvent(s: RunProgress, e: RunEvent) {
+  switch (e.event) {
+    case 'started':
+      s.rows = e.checks.map((c) => ({ id: c.id, title: c.title, state: 'pending' }));
+      s.total = e.checks.length;
+      break;
+    case 'check_started': {
+      const row = s.rows.find((r) => r.id === e.id);
+      if (row) row.state = 'running';
+      break;
+    }
+    case 'exchange':
+      s.exchanges.push(e.exchange);
+      break;
+    case 'check_finished': {
+      const row = s.rows.find((r) => r.id === e.result.id);
+      if (row) {
+        row.state = e.result.status;
+        row.result = e.result;
+      }
+      s.done = e.index + 1;
+      break;
+    }
+    case 'done':
+      s.summary = e.summary;
+      s.cancelled = e.cancelled;
+      break;
+  }
+}
+
 export class LiveRun {
   rows = $state<LiveRow[]>([]);
   exchanges = $state<ExchangeSummary[]>([]);
@@ -17,35 +58,7 @@ export class LiveRun {
   report = $state<Report | null>(null);
   error = $state<IpcError | null>(null);
 
-  onEvent = (e: RunEvent) => {
-    switch (e.event) {
-      case 'started':
-        this.rows = e.checks.map((c) => ({ id: c.id, title: c.title, state: 'pending' }));
-        this.total = e.checks.length;
-        break;
-      case 'check_started': {
-        const row = this.rows.find((r) => r.id === e.id);
-        if (row) row.state = 'running';
-        break;
-      }
-      case 'exchange':
-        this.exchanges.push(e.exchange);
-        break;
-      case 'check_finished': {
-        const row = this.rows.find((r) => r.id === e.result.id);
-        if (row) {
-          row.state = e.result.status;
-          row.result = e.result;
-        }
-        this.done = e.index + 1;
-        break;
-      }
-      case 'done':
-        this.summary = e.summary;
-        this.cancelled = e.cancelled;
-        break;
-    }
-  };
+  onEvent = (e: RunEvent) => applyRunEvent(this, e);
 
   /** Start `launch` (which gets the event handler); returns its value, or null on an error. */
   async start<T extends { report?: Report } | Report>(launch: (onEvent: (e: RunEvent) => void) => Promise<T>): Promise<T | null> {

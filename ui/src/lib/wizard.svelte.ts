@@ -3,6 +3,7 @@ import * as ipc from './ipc';
 import type { CleanupSummary, JournalSweep, WritePreview } from './types';
 import type { ProfileView, CheckInfo, CheckResult, ExchangeSummary, IdpId, IpcError, Report, ResultsOf, RunEvent, Summary, TokenSource } from './types';
 import { connectionChecks } from './idp';
+import { applyRunEvent, type LiveRow } from './live-run.svelte';
 
 export type StepId = 'target' | 'idp' | 'scim' | 'checks' | 'report' | 'sso' | 'provision' | 'scan' | 'trace' | 'profiles' | 'rotation' | 'guide';
 export const STEPS: { id: StepId; label: string }[] = [
@@ -20,7 +21,7 @@ export const STEPS: { id: StepId; label: string }[] = [
   { id: 'guide', label: 'Setup guide' },
 ];
 
-export interface Row { id: string; title: string; state: 'pending' | 'running' | CheckResult['status']; result?: CheckResult }
+export type Row = LiveRow;
 
 class Wizard {
   step = $state<StepId>('target');
@@ -228,33 +229,7 @@ class Wizard {
   }
 
   private onEvent(e: RunEvent) {
-    switch (e.event) {
-      case 'started':
-        this.rows = e.checks.map((c) => ({ id: c.id, title: c.title, state: 'pending' }));
-        this.total = e.checks.length;
-        break;
-      case 'check_started': {
-        const row = this.rows.find((r) => r.id === e.id);
-        if (row) row.state = 'running';
-        break;
-      }
-      case 'exchange':
-        this.exchanges.push(e.exchange);
-        break;
-      case 'check_finished': {
-        const row = this.rows.find((r) => r.id === e.result.id);
-        if (row) {
-          row.state = e.result.status;
-          row.result = e.result;
-        }
-        this.done = e.index + 1;
-        break;
-      }
-      case 'done':
-        this.summary = e.summary;
-        this.cancelled = e.cancelled;
-        break;
-    }
+    applyRunEvent(this, e);
   }
 
   /** The read-only plan, or with `write` (a preview the admin accepted) the write plan. */
