@@ -13,7 +13,7 @@ use crate::error::{IpcError, IpcResult};
 use crate::state::AppState;
 use preflight_core::probe::{LiveTransport, NetConfig, Probe};
 use preflight_core::profile::ProfileStore;
-use preflight_core::provision::{cleanup, default_dir, journal};
+use preflight_core::provision::{cleanup, journal};
 use preflight_core::redact::Redactor;
 use preflight_core::target::{Credential, Idp, Target};
 
@@ -44,7 +44,7 @@ pub struct JournalSweep {
 /// Sweep every base URL with open entries that the app has a credential for.
 #[tauri::command]
 pub async fn sweep_journal(state: State<'_, AppState>) -> IpcResult<JournalSweep> {
-    let dir = default_dir().map_err(|e| IpcError::new("write/no-journal", e.to_string()))?;
+    let dir = super::write::journal_dir()?;
     let scan_dir = dir.clone();
     let open = tauri::async_runtime::spawn_blocking(move || journal::pending(&scan_dir))
         .await

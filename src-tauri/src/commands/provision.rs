@@ -10,8 +10,8 @@ use tauri::ipc::Channel;
 
 use super::run::TokenSource;
 use super::write::{
-    CleanupSummary, WritePreview, WriteState, credential, find_dialect, flow_objects, live_probe,
-    sweep_run,
+    CleanupSummary, WritePreview, WriteState, credential, find_dialect, flow_objects, journal_dir,
+    live_probe, sweep_run,
 };
 use crate::error::{IpcError, IpcResult};
 use crate::state::AppState;
@@ -19,7 +19,6 @@ use preflight_core::check::{RunOptions, Status};
 use preflight_core::checks::{self, write};
 use preflight_core::dialect::{Dialect, Flow, ObjectKind, TestUser};
 use preflight_core::event::RunEvent;
-use preflight_core::provision::default_dir;
 use preflight_core::report::{CheckResult, Report};
 use preflight_core::target::{Idp, Target};
 use preflight_core::{Check, engine};
@@ -105,10 +104,7 @@ pub fn provision_preview(
         base_url: target.base_url.to_string(),
         dialect: d.id.clone(),
         dialect_title: d.title.clone(),
-        journal: default_dir()
-            .map_err(|e| IpcError::new("write/no-journal", e.to_string()))?
-            .display()
-            .to_string(),
+        journal: journal_dir()?.display().to_string(),
     };
     *write.consented.lock().expect("consent lock") = Some(preview.clone());
     Ok(preview)
@@ -125,18 +121,10 @@ pub async fn provision_on_demand(
     on_event: Channel<RunEvent>,
 ) -> IpcResult<OnDemandOutcome> {
     crate::limits::json("test user", &user_json)?;
-    let preview = write
-        .consented
-        .lock()
-        .expect("consent lock")
-        .take()
-        .filter(|p| p.run_id == run_id)
-        .ok_or_else(|| {
-            IpcError::new(
-                "write/no-consent",
-                "this provisioning run was not shown and accepted first; press Provision again",
-            )
-        })?;
+    let preview = write.take_consent(
+        &run_id,
+        "this provisioning run was not shown and accepted first; press Provision again",
+    )?;
     let d = find_dialect(&preview.dialect)?;
     let flow = user_flow(d)?;
     let idp: Idp = d
@@ -152,8 +140,7 @@ pub async fn provision_on_demand(
     target.write = true;
     target.dialects = vec![d.id.clone()];
     target.test_user = Some(parse_user(&user_json)?);
-    target.journal_dir =
-        Some(default_dir().map_err(|e| IpcError::new("write/no-journal", e.to_string()))?);
+    target.journal_dir = Some(journal_dir()?);
     let (probe, sink) = live_probe(&state, target, &on_event)?;
     let options = RunOptions {
         run_id: preview.run_id.clone(),

@@ -116,6 +116,19 @@ pub struct WriteState {
     pub consented: Mutex<Option<WritePreview>>,
 }
 
+impl WriteState {
+    /// The preview the admin accepted for `run_id`, used up by the run it allows; without one
+    /// nothing may be sent (`not_accepted` tells the admin what to press).
+    pub(crate) fn take_consent(&self, run_id: &str, not_accepted: &str) -> IpcResult<WritePreview> {
+        self.consented
+            .lock()
+            .expect("consent lock")
+            .take()
+            .filter(|p| p.run_id == run_id)
+            .ok_or_else(|| IpcError::new("write/no-consent", not_accepted))
+    }
+}
+
 #[tauri::command]
 pub fn list_dialects() -> Vec<DialectInfo> {
     dialect::all()
@@ -226,7 +239,7 @@ pub fn flow_objects(
     out
 }
 
-fn journal_dir() -> IpcResult<std::path::PathBuf> {
+pub(crate) fn journal_dir() -> IpcResult<std::path::PathBuf> {
     default_dir().map_err(|e| IpcError::new("write/no-journal", e.to_string()))
 }
 
@@ -274,18 +287,10 @@ pub async fn run_write_checks(
     idp: String,
     on_event: Channel<RunEvent>,
 ) -> IpcResult<WriteOutcome> {
-    let preview = write
-        .consented
-        .lock()
-        .expect("consent lock")
-        .take()
-        .filter(|p| p.run_id == run_id)
-        .ok_or_else(|| {
-            IpcError::new(
-                "write/no-consent",
-                "this write run was not shown and accepted first; press Run with write mode again",
-            )
-        })?;
+    let preview = write.take_consent(
+        &run_id,
+        "this write run was not shown and accepted first; press Run with write mode again",
+    )?;
     let idp: Idp = idp
         .parse()
         .map_err(|e: String| IpcError::new("input/idp", e))?;
