@@ -26,7 +26,7 @@ static DOC: CheckDoc = CheckDoc {
         "https://explore.airia.com/contact-us/sso-troubleshooting-guide",
         "https://learn.microsoft.com/entra/identity/role-based-access-control/security-emergency-access",
     ],
-    diagnoses: &["sso/domain-allowlist"],
+    diagnoses: &["sso/break-glass-admin"],
 };
 
 #[async_trait]
@@ -57,7 +57,7 @@ impl Check for BreakGlassAdmin {
                 expected,
                 actual,
                 Vec::new(),
-                Cause::new("sso/domain-allowlist").detail(
+                Cause::new("sso/break-glass-admin").detail(
                     "Keep one admin with local authentication on a domain outside the SSO allowlist before enforcing SSO.",
                 ),
             );
@@ -72,7 +72,7 @@ impl Check for BreakGlassAdmin {
                 expected,
                 format!("`{answer}` is on `{d}`, an SSO domain: the app sends this admin to the IdP too"),
                 Vec::new(),
-                Cause::new("sso/domain-allowlist").detail(format!(
+                Cause::new("sso/break-glass-admin").detail(format!(
                     "Use an admin on a domain that is not in the allowlist (for example the app's own or an \
                      `*.onmicrosoft.com` cloud-only account), or exempt `{answer}` from SSO enforcement."
                 )),
