@@ -29,6 +29,9 @@ pub enum ProfileError {
     #[error("'{value}' is not a date: give the token's expiry as YYYY-MM-DD, e.g. 2026-05-31")]
     InvalidExpiry { value: String },
 
+    #[error("sign-in {field}: {reason}")]
+    InvalidSignIn { field: &'static str, reason: String },
+
     #[error("no profile '{id}'; `preflight profile list` shows the saved profiles")]
     NotFound { id: String },
 

@@ -7,12 +7,14 @@
 mod error;
 mod file;
 mod id;
+mod sign_in;
 mod store;
 
 pub use error::{ProfileError, ProfileWarning};
 /// Also used for the rotation state files kept beside `profiles.json`.
 pub(crate) use file::write_atomically;
 pub use id::{MAX_ID_LEN, ProfileId};
+pub use sign_in::{MAX_IDENT_LEN, MAX_REDIRECT_URIS, MAX_URL_LEN, SignIn};
 pub use store::{Loaded, ProfileStore, Upsert};
 
 use serde::{Deserialize, Serialize};
@@ -39,6 +41,9 @@ pub struct Profile {
     /// RFC 3339 date-time).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_expires_at: Option<String>,
+    /// The app's SSO sign-in as registered at the IdP (optional; absent in older files).
+    #[serde(default, skip_serializing_if = "SignIn::is_empty")]
+    pub sign_in: SignIn,
     /// RFC 3339, UTC.
     pub created_at: String,
 }
@@ -92,6 +97,7 @@ impl Profile {
             auth,
             vendor: None,
             token_expires_at: None,
+            sign_in: SignIn::default(),
             created_at: now_rfc3339(),
         };
         profile.validate()?;
@@ -117,6 +123,7 @@ impl Profile {
             }
         }
         self.token_expiry()?;
+        self.sign_in.validate()?;
         Ok(())
     }
 

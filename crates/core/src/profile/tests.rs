@@ -436,3 +436,75 @@ fn a_credential_from_elsewhere_takes_the_profile_settings() {
     );
     assert!(target.token_expires_at.is_some());
 }
+
+/// A `profiles.json` written before sign-in facts existed loads unchanged and is written
+/// back byte-for-byte the same (no `sign_in` member appears).
+#[test]
+fn an_old_format_file_loads_and_round_trips() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = ProfileStore::new(dir.path());
+    let old = r#"{
+  "version": 1,
+  "profiles": [
+    {
+      "id": "acme-prod",
+      "name": "Acme prod",
+      "base_url": "https://scim.example.com/scim/v2",
+      "idp": "entra",
+      "auth": {
+        "kind": "bearer"
+      },
+      "created_at": "2026-01-01T00:00:00Z"
+    }
+  ]
+}
+"#;
+    fs::write(store.path(), old).unwrap();
+    let profiles = quiet(store.list());
+    assert_eq!(profiles.len(), 1);
+    assert!(profiles[0].sign_in.is_empty());
+    quiet(store.upsert(profiles[0].clone()));
+    assert_eq!(fs::read_to_string(store.path()).unwrap(), old);
+}
+
+#[test]
+fn sign_in_facts_are_saved_and_validated_on_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = ProfileStore::new(dir.path());
+    let mut p = bearer("acme-prod");
+    p.sign_in = SignIn {
+        app_name: Some("Acme SSO".into()),
+        client_id: Some("0f1e2d3c".into()),
+        issuer: Some("https://login.example.com/tenant-a/v2.0".into()),
+        tenant_id: Some("tenant-a".into()),
+        redirect_uris: vec![
+            "https://app.example.com/auth/callback".into(),
+            "http://localhost:3000/cb".into(),
+        ],
+    };
+    quiet(store.upsert(p.clone()));
+    let text = fs::read_to_string(store.path()).unwrap();
+    assert!(text.contains("\"redirect_uris\""), "{text}");
+    assert_eq!(quiet(store.get("acme-prod")), p);
+
+    // A bad redirect URI is refused before anything is written …
+    let mut bad = p.clone();
+    bad.sign_in.redirect_uris = vec!["http://app.example.com/cb".into()];
+    assert!(matches!(
+        store.upsert(bad),
+        Err(ProfileError::InvalidSignIn {
+            field: "redirect URI",
+            ..
+        })
+    ));
+    assert_eq!(fs::read_to_string(store.path()).unwrap(), text);
+    // … and one edited into the file by hand makes the file count as corrupt.
+    fs::write(
+        store.path(),
+        text.replace("https://app.example.com", "http://app.example.com"),
+    )
+    .unwrap();
+    let loaded = store.list().unwrap();
+    assert!(loaded.value.is_empty());
+    assert_eq!(loaded.warnings.len(), 1);
+}
