@@ -10,6 +10,8 @@ mod list;
 pub mod mapping;
 pub mod oidc;
 pub mod profile;
+mod profile_lint;
+mod profile_sign_in;
 pub mod saml;
 pub mod scan;
 pub mod trace;
@@ -35,7 +37,7 @@ pub async fn dispatch(command: Command) -> i32 {
         Command::Oidc(args) => oidc::run(args).await,
         Command::Saml(args) => saml::run(args).await,
         Command::Bundle(args) => bundle::run(args),
-        Command::Profile { command } => profile::run(command),
+        Command::Profile { command } => profile::run(command).await,
         Command::Cleanup(args) => cleanup::run(args).await,
         Command::Scan(args) => scan::run(args).await,
         Command::Trace(args) => trace::run(args).await,

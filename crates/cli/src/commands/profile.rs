@@ -1,4 +1,4 @@
-//! `preflight profile add|list|show|remove`: saved targets. Settings go to `profiles.json` in
+//! `preflight profile add|set|list|show|remove|lint`: saved targets. Settings go to `profiles.json` in
 //! the config directory, the token or client secret to the OS keyring — never to a file, never
 //! on the command line, never printed back.
 
@@ -6,6 +6,8 @@ use std::sync::Arc;
 
 use clap::{Args, Subcommand};
 
+use super::profile_lint::{self, LintArgs};
+use super::profile_sign_in::{self, SignInArgs};
 use crate::exit;
 use crate::token_source;
 use preflight_core::profile::{
@@ -37,6 +39,19 @@ pub enum ProfileCommand {
         /// Profile id (or the name it was made from).
         id: String,
     },
+    /// Record or change a profile's SSO sign-in facts (the keyring is not touched).
+    Set(SetArgs),
+    /// Check every saved profile for shared app names, client IDs, tenants and redirect URIs
+    /// (sso/tenant-routing-unique); exit codes and --format as for `check`.
+    Lint(LintArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct SetArgs {
+    /// Profile id (or the name it was made from).
+    pub id: String,
+    #[command(flatten)]
+    pub sign_in: SignInArgs,
 }
 
 #[derive(Args, Debug)]
@@ -71,15 +86,20 @@ pub struct AddArgs {
     /// When the bearer token expires, if it is not a JWT that says so itself.
     #[arg(long, value_name = "YYYY-MM-DD", conflicts_with = "token_url")]
     pub token_expires: Option<String>,
+    #[command(flatten)]
+    pub sign_in: SignInArgs,
 }
 
-/// Exit code 0, or 2 with one line naming the flag or setting and the fix.
-pub fn run(cmd: ProfileCommand) -> i32 {
+/// Exit code 0, or 2 with one line naming the flag or setting and the fix (`lint`: the
+/// exit codes of a report).
+pub async fn run(cmd: ProfileCommand) -> i32 {
     let result = match cmd {
         ProfileCommand::Add(args) => add(args),
+        ProfileCommand::Set(args) => set(args),
         ProfileCommand::List => list(),
         ProfileCommand::Show { id } => show(&id),
         ProfileCommand::Remove { id } => remove(&id),
+        ProfileCommand::Lint(args) => return profile_lint::run(args).await,
     };
     match result {
         Ok(()) => exit::OK,
@@ -128,6 +148,8 @@ fn add(args: AddArgs) -> Result<(), String> {
         parse_expiry(raw).map_err(|e| format!("--token-expires: {e}"))?;
         profile.token_expires_at = Some(raw.trim().to_string());
     }
+    profile.sign_in = args.sign_in.apply(&profile.sign_in);
+    profile.validate().map_err(flag_error)?;
     // Every setting is valid: only now read the secret and open the keyring.
     let secret = match &profile.auth {
         ProfileAuth::Bearer => read_token(args.token_stdin)?,
@@ -149,6 +171,26 @@ fn add(args: AddArgs) -> Result<(), String> {
         profile.secret_kind().noun(),
         keyring.backend_name(),
         profile.id
+    );
+    Ok(())
+}
+
+/// Change only the sign-in facts of a saved profile: settings file only, no secret needed.
+fn set(args: SetArgs) -> Result<(), String> {
+    if args.sign_in.is_empty() {
+        return Err(
+            "nothing to set: give --redirect-uri, --sso-client-id, --sso-issuer, --sso-tenant or --sso-app-name".into(),
+        );
+    }
+    let profiles = ProfileStore::open_default().map_err(|e| e.to_string())?;
+    let mut profile = warned(profiles.get(&args.id)).map_err(|e| e.to_string())?;
+    profile.sign_in = args.sign_in.apply(&profile.sign_in);
+    profile.validate().map_err(flag_error)?;
+    warned(profiles.upsert(profile.clone())).map_err(|e| e.to_string())?;
+    println!(
+        "Updated the sign-in settings of profile '{}' in {}. Check all profiles with `preflight profile lint`",
+        profile.id,
+        profiles.path().display()
     );
     Ok(())
 }
@@ -215,6 +257,9 @@ fn show(id: &str) -> Result<(), String> {
     if let Some(expires) = &p.token_expires_at {
         println!("token expires: {expires}");
     }
+    for line in profile_sign_in::show_lines(&p.sign_in) {
+        println!("{line}");
+    }
     println!("created:       {}", p.created_at);
     println!("file:          {}", profiles.path().display());
     let label = format!("{}:", p.secret_kind().noun());
@@ -270,6 +315,9 @@ fn read_token(from_stdin: bool) -> Result<preflight_core::Secret, String> {
 
 /// A settings error with the flag it came from.
 fn flag_error(error: ProfileError) -> String {
+    if let Some(flag) = profile_sign_in::flag_of(&error) {
+        return format!("{flag}: {error}");
+    }
     match error {
         ProfileError::InvalidUrl(e) => format!("--url: {e}"),
         ProfileError::InvalidTokenUrl(e) => format!("--token-url: {e}"),
