@@ -10,4 +10,6 @@ if ! command -v cargo-deny >/dev/null; then
   echo "error: cargo-deny is not installed; run scripts/setup.sh (cargo install cargo-deny --locked)" >&2
   exit 2
 fi
+# First prove the bans fire at all (a fixture with banned crate names must fail).
+bash "$ROOT/scripts/deny-proof.sh"
 exec cargo deny --offline --log-level warn check --hide-inclusion-graph licenses bans sources

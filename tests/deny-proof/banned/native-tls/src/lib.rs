@@ -1,0 +1,1 @@
+//! Empty stand-in named like the banned `native-tls` crate; see ../../Cargo.toml.
