@@ -110,6 +110,9 @@ pub struct Target {
     /// Write mode: the admin's attribute-mapping overrides (`--mapping`), applied to every
     /// whole-User payload the dialect flows send.
     pub mapping: Option<crate::mapping::MappingOverrides>,
+    /// Write mode: rehearse the IdP's update branch (Preflight creates its own test user
+    /// first, so the flow's match finds it and updates it; see `provision::rehearsal`).
+    pub rehearse_update: bool,
 }
 
 /// Why a base URL cannot be used; each message names the fix.
@@ -143,6 +146,7 @@ impl Target {
             journal_dir: None,
             test_user: None,
             mapping: None,
+            rehearse_update: false,
         })
     }
 

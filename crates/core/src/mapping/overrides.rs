@@ -166,10 +166,10 @@ impl MappingOverrides {
             return body;
         };
         for p in &self.remove {
-            remove(obj, p);
+            remove_from(obj, p);
         }
         for (p, v) in &self.add {
-            set(obj, p, expand_json(v, vars));
+            set_in(obj, p, expand_json(v, vars));
         }
         body
     }
@@ -205,7 +205,7 @@ fn container<'a>(
     obj.get_mut(&key).and_then(Value::as_object_mut)
 }
 
-fn remove(obj: &mut Map<String, Value>, p: &AttrPath) {
+pub(super) fn remove_from(obj: &mut Map<String, Value>, p: &AttrPath) {
     if let Some(c) = container(obj, p, false)
         && let Some(key) = key_of(c, &p.name)
     {
@@ -246,7 +246,7 @@ fn remove(obj: &mut Map<String, Value>, p: &AttrPath) {
 
 /// Set a value. For a sub-attribute of a multi-valued attribute (`emails.value`) the first
 /// element is set; an absent parent is created as an object.
-fn set(obj: &mut Map<String, Value>, p: &AttrPath, value: Value) {
+pub(super) fn set_in(obj: &mut Map<String, Value>, p: &AttrPath, value: Value) {
     let Some(c) = container(obj, p, true) else {
         return;
     };

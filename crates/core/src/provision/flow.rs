@@ -10,6 +10,7 @@ use crate::check::{Cause, RunCtx, Verdict};
 use crate::checks::judge::{outcome, unexpected};
 use crate::dialect::{Dialect, Flow, ObjectKind, Step, Vars, Verify, expand, render_step};
 use crate::exchange::Exchange;
+use crate::mapping::StepBody;
 use crate::probe::Req;
 use crate::scim::{list_shape, member};
 
@@ -64,19 +65,31 @@ async fn steps(
     vars: &mut Vars,
     evidence: &mut Vec<String>,
 ) -> Verdict {
-    let total = flow.steps.len();
-    for (index, name) in flow.steps.iter().enumerate() {
+    let rehearsal = ctx.target().rehearse_update && super::rehearsal::applies(dialect, flow);
+    let order = if rehearsal {
+        super::rehearsal::order(dialect, flow)
+    } else {
+        flow.steps.iter().collect()
+    };
+    let total = order.len();
+    for (index, name) in order.into_iter().enumerate() {
         let step = &dialect.steps[name];
         let position = format!("step {}/{total} \"{}\"", index + 1, step.label);
-        // Whole-User bodies carry the admin's mapping overrides; creates also stay quiet.
-        let override_body = crate::mapping::step_body(ctx.target(), step, vars).map(|b| {
-            if step.creates == Some(ObjectKind::User) {
-                schema.quiet(&b)
-            } else {
-                b
+        // Whole-User bodies and PATCH updates carry the admin's mapping overrides; creates
+        // also stay quiet.
+        let override_body = match crate::mapping::step_body(ctx.target(), step, vars) {
+            StepBody::AsWritten => None,
+            StepBody::Replaced(b) if step.creates == Some(ObjectKind::User) => {
+                Some(schema.quiet(&b))
             }
-        });
-        let rendered = render_step(dialect, step, vars, override_body);
+            StepBody::Replaced(b) => Some(b),
+            // The mapping no longer has any attribute this update changes: the IdP sends nothing.
+            StepBody::Nothing => continue,
+        };
+        let mut rendered = render_step(dialect, step, vars, override_body);
+        if rehearsal && step.creates == Some(ObjectKind::User) {
+            rendered.req.purpose = Some(super::rehearsal::SEED_PURPOSE.into());
+        }
         let sent_paths = rendered
             .body
             .as_ref()
@@ -173,7 +186,13 @@ async fn steps(
                 Cause::new(code).detail(detail),
             );
         }
-        if step.expect_empty && status == 200 {
+        if rehearsal && step.expect_empty {
+            if let Some(v) =
+                super::rehearsal::judge_match(step, &x, vars, &position, &request_line, evidence)
+            {
+                return v;
+            }
+        } else if step.expect_empty && status == 200 {
             let found = x
                 .response
                 .as_ref()
@@ -228,6 +247,7 @@ async fn steps(
             writer.forget(kind, &id);
         }
         if let Some(verify) = &step.verify
+            && !verify_removed(ctx, verify)
             && let Some(v) = check(ctx, verify, vars, &x, evidence).await
         {
             let (expected, actual) = v;
@@ -243,10 +263,23 @@ async fn steps(
             );
         }
     }
+    let branch = if rehearsal {
+        " (update branch: the match found the existing user)"
+    } else {
+        ""
+    };
     Verdict::pass_with_note(
         evidence.clone(),
-        format!("{total} steps as {} sends them", dialect.title),
+        format!("{total} steps as {} sends them{branch}", dialect.title),
     )
+}
+
+/// The read-back compares an attribute the admin's mapping no longer sends: nothing to check.
+fn verify_removed(ctx: &RunCtx<'_>, verify: &Verify) -> bool {
+    let (Some(o), Some(attr)) = (&ctx.target().mapping, &verify.attribute) else {
+        return false;
+    };
+    crate::mapping::AttrPath::parse(attr).is_ok_and(|p| o.removes(&p))
 }
 
 /// When the IdP's exact shape was refused, send it once more with only its Entra-specific

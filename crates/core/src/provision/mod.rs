@@ -5,6 +5,7 @@
 pub mod cleanup;
 pub mod flow;
 pub mod journal;
+pub mod rehearsal;
 pub mod scan;
 pub mod schema;
 pub mod writer;

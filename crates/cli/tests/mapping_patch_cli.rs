@@ -1,0 +1,156 @@
+//! The `--mapping` overrides on PATCH updates, live against the testbed configured like
+//! STACKIT (strict attributes), through the real `preflight` binary: Entra's update PATCH
+//! drops the attributes the admin removed and carries the ones they added (when the update
+//! changes them) in Entra's own style — `Replace` ops with a path for the default client, one
+//! pathless `replace` with dotted keys for the `aadOptscim062020` client.
+
+mod common;
+
+use common::preflight;
+use preflight_testbed::{LoggedRequest, Testbed, TestbedConfig, vendor_presets};
+use serde_json::Value;
+
+async fn stackit() -> Testbed {
+    let mut config = TestbedConfig::default();
+    vendor_presets::apply("stackit", &mut config).expect("preset");
+    Testbed::start(config).await.expect("testbed starts")
+}
+
+fn scratch(name: &str, text: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("preflight-mapping-patch-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+/// Run one dialect's Provision-on-demand flow in write mode; (exit code, check status, code).
+fn run(url: &str, dialect: &str, check_id: &str, mapping: &str) -> (i32, String, String) {
+    let journal =
+        std::env::temp_dir().join(format!("preflight-mapping-patch-j-{}", std::process::id()));
+    let out = preflight(
+        &[
+            "check",
+            "--url",
+            url,
+            "--write",
+            "--format",
+            "json",
+            "--dialect",
+            dialect,
+            "--only",
+            check_id,
+            "--mapping",
+            mapping,
+        ],
+        &[
+            ("PREFLIGHT_TOKEN", "demo-token"),
+            ("PREFLIGHT_DATA_DIR", journal.to_str().unwrap()),
+        ],
+        None,
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| {
+        panic!(
+            "no report; stderr: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    let c = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == check_id)
+        .unwrap()
+        .clone();
+    (
+        out.status.code().unwrap_or(-1),
+        c["status"].as_str().unwrap_or_default().to_string(),
+        format!("{} {}", c["diagnosis"]["code"], c["finding"]),
+    )
+}
+
+/// The update PATCH: the one PATCH on a user whose operations are not only `active`.
+fn update_patch(log: &[LoggedRequest]) -> Value {
+    log.iter()
+        .filter(|r| r.method == "PATCH" && r.path.contains("/Users/"))
+        .map(|r| serde_json::from_str::<Value>(&r.body).unwrap())
+        .find(|b| !b.to_string().to_ascii_lowercase().contains("\"active\""))
+        .expect("an update PATCH was sent")
+}
+
+const MAPPING: &str = "remove = [\"roles\", \"displayName\"]\n[add]\n\"name.formatted\" = \"${givenName} ${familyName}\"\n";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn entra_update_patch_follows_the_overrides_on_a_strict_target() {
+    let tb = stackit().await;
+    let url = tb.base_url();
+
+    // Only `roles` removed: the update PATCH is Entra's unchanged two Replace ops.
+    let roles_only = scratch("roles.toml", "remove = [\"roles\"]\n");
+    let (code, status, why) = run(
+        &url,
+        "entra-default",
+        "entra/provision-on-demand",
+        &roles_only,
+    );
+    assert_eq!((code, status.as_str()), (0, "pass"), "{why}");
+    let patch = update_patch(&tb.request_log());
+    let paths: Vec<&str> = patch["Operations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|op| op["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["name.givenName", "displayName"]);
+    tb.clear_request_log();
+
+    // displayName removed, name.formatted added: the PATCH follows the mapping.
+    let mapping = scratch("trimmed.toml", MAPPING);
+    let (code, status, why) = run(&url, "entra-default", "entra/provision-on-demand", &mapping);
+    assert_eq!((code, status.as_str()), (0, "pass"), "{why}");
+    let log = tb.request_log();
+    let patch = update_patch(&log);
+    let ops = patch["Operations"].as_array().unwrap();
+    assert_eq!(ops.len(), 2, "{patch}");
+    assert_eq!(ops[0]["path"], "name.givenName");
+    assert_eq!(ops[1]["op"], "Replace", "Entra's capitalised op word");
+    assert_eq!(ops[1]["path"], "name.formatted");
+    assert!(
+        ops[1]["value"]
+            .as_str()
+            .unwrap()
+            .starts_with("Preflight Updated "),
+        "the added attribute carries the updated given name: {patch}"
+    );
+    assert!(
+        log.iter()
+            .filter(|r| r.path.contains("/Users"))
+            .all(|r| !r.body.contains("displayName") && !r.body.contains("\"roles\"")),
+        "no request carries a removed attribute"
+    );
+    tb.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn entra_flagged_pathless_update_follows_the_overrides() {
+    let tb = stackit().await;
+    let url = tb.base_url();
+    let mapping = scratch("pathless.toml", MAPPING);
+    let (code, status, why) = run(
+        &url,
+        "entra-aadoptscim062020",
+        "entra/aadoptscim062020-user-cycle",
+        &mapping,
+    );
+    assert_eq!((code, status.as_str()), (0, "pass"), "{why}");
+    let patch = update_patch(&tb.request_log());
+    let ops = patch["Operations"].as_array().unwrap();
+    assert_eq!(ops.len(), 1, "{patch}");
+    assert!(ops[0].get("path").is_none(), "still pathless: {patch}");
+    assert_eq!(ops[0]["op"], "replace");
+    let value = ops[0]["value"].as_object().unwrap();
+    let mut keys: Vec<&str> = value.keys().map(String::as_str).collect();
+    keys.sort();
+    assert_eq!(keys, ["name.formatted", "name.givenName"], "{patch}");
+    tb.shutdown().await;
+}
