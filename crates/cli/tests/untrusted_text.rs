@@ -8,6 +8,7 @@
 //!   escaped text is there (so it was shown, as text).
 //! * terminal (human): no raw ESC, BEL or C1 control and no bidi override reaches stdout,
 //!   while a visible `\x1b[2J` and the literal `<script>` do.
+//! * Markdown: no raw tag, control, bidi or zero-width character; each shown as an escape.
 
 mod common;
 
@@ -50,7 +51,9 @@ fn check(url: &str, format: &str) -> Output {
 }
 
 /// Raw terminal controls in `bytes`: C0 except `\n`/`\t`, DEL, C1 (UTF-8 `C2 80`–`C2 9F`),
-/// and the bidi override U+202E (`E2 80 AE`). Each as (offset, description).
+/// and the invisible characters that reorder or hide text — bidi embeddings, overrides and
+/// isolates (U+202A–U+202E, U+2066–U+2069) and zero-width characters (U+200B–U+200F,
+/// U+2060, U+FEFF). Each as (offset, description).
 fn raw_controls(bytes: &[u8]) -> Vec<(usize, String)> {
     let mut found = Vec::new();
     for (i, &b) in bytes.iter().enumerate() {
@@ -60,8 +63,12 @@ fn raw_controls(bytes: &[u8]) -> Vec<(usize, String)> {
         if b == 0xc2 && bytes.get(i + 1).is_some_and(|n| (0x80..=0x9f).contains(n)) {
             found.push((i, format!("C1 0x{:02x}", bytes[i + 1])));
         }
-        if bytes[i..].starts_with("\u{202e}".as_bytes()) {
-            found.push((i, "U+202E".into()));
+    }
+    let text = String::from_utf8_lossy(bytes);
+    for (i, c) in text.char_indices() {
+        if matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200b}'..='\u{200f}' | '\u{2060}' | '\u{feff}')
+        {
+            found.push((i, format!("U+{:04X}", c as u32)));
         }
     }
     found
@@ -115,13 +122,28 @@ async fn scim_server_text_is_inert_in_html_and_terminal() {
     );
     assert!(text.contains("\\x1b[2J") && text.contains("\\x1b]8;;https://evil.example/\\x07"));
     assert!(text.contains("\\x9b31m") && text.contains("\\u{202e}gnp.exe"));
+    assert!(text.contains("\\u{2067}") && text.contains("\\u{200b}"));
 
-    // Markdown is often read in a terminal too.
+    // Markdown is often read in a terminal too, and pasted into tickets: no raw control,
+    // bidi override or zero-width character survives, each is shown as a visible escape.
     let md = check(&url, "markdown");
+    assert_eq!(md.status.code(), Some(1));
+    let controls = raw_controls(&md.stdout);
     assert!(
-        raw_controls(&md.stdout)
-            .iter()
-            .all(|(_, what)| what == "U+202E" || !what.starts_with('C'))
+        controls.is_empty(),
+        "raw controls in Markdown: {controls:?}"
+    );
+    let md = String::from_utf8(md.stdout).expect("UTF-8 Markdown");
+    // Markdown escapes `<` as `\<`; without those escapes no server tag may remain.
+    assert_no_raw_tags(&md.replace("\\<", ""), "Markdown");
+    assert!(md.contains("\\<script\\>window.\\_\\_pwned=1\\</script\\>"));
+    assert!(
+        md.contains("\\u{202e}gnp.exe"),
+        "bidi override shown:\n{md}"
+    );
+    assert!(
+        md.contains("\\u{2067}") && md.contains("\\u{200b}"),
+        "isolate and zero-width space shown:\n{md}"
     );
     tb.shutdown().await;
 }

@@ -16,9 +16,10 @@ pub const DEFAULT_SLOW_MS: u64 = 1500;
 pub const MAX_SLOW_MS: u64 = 120_000;
 
 /// What `hostile-text` puts into server text: markup that runs script if inserted as HTML,
-/// terminal escapes (clear screen, a lying OSC 8 hyperlink, BEL, the C1 CSI byte) and a
-/// right-to-left override. A client that shows it as text shows these characters literally.
-pub const HOSTILE_TEXT: &str = "<img src=x onerror=\"window.__pwned=1\"><script>window.__pwned=1</script><b id=\"injected\">bold</b>\u{1b}[2J\u{1b}]8;;https://evil.example/\u{7}click\u{1b}]8;;\u{7}\u{9b}31m\u{202e}gnp.exe";
+/// terminal escapes (clear screen, a lying OSC 8 hyperlink, BEL, the C1 CSI byte), a
+/// right-to-left override, a right-to-left isolate and a zero-width space. A client that
+/// shows it as text shows these characters literally (or as visible escapes).
+pub const HOSTILE_TEXT: &str = "<img src=x onerror=\"window.__pwned=1\"><script>window.__pwned=1</script><b id=\"injected\">bold</b>\u{1b}[2J\u{1b}]8;;https://evil.example/\u{7}click\u{1b}]8;;\u{7}\u{9b}31m\u{202e}gnp.exe\u{2067}cod.\u{2069}\u{200b}";
 
 /// The `X-Hostile-Text` header value (header values cannot carry control characters).
 pub const HOSTILE_HEADER: &str =

@@ -2,11 +2,14 @@
 //! cause, what the IdP will do, the fix and the requests that prove it.
 //!
 //! Text that may come from a server is escaped (no links, images or HTML can be injected into
-//! a ticket) and kept on one line where a table or list needs it.
+//! a ticket) and kept on one line where a table or list needs it. Bidi overrides, isolates and
+//! zero-width characters become visible escapes (`\u{202e}`), as in the terminal and HTML
+//! outputs, so a ticket cannot show text in an order or with gaps the server chose.
 
 use std::fmt::Write;
 
-use super::{CheckResult, Report};
+use super::terminal_text::needs_escape;
+use super::{CheckResult, Report, terminal_safe};
 use crate::check::Status;
 
 pub fn render_markdown(report: &Report) -> String {
@@ -161,7 +164,30 @@ pub fn text(input: &str) -> String {
             }
             '\n' | '\r' | '\t' => out.push(' '),
             c if c.is_control() => out.push('·'),
+            c if needs_escape(c) => out.push_str(&visible(c)),
             c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A direction or invisible-format character as the visible escape the terminal output
+/// uses (`\u{202e}`); in Markdown `\u` is not an escape, so it reads literally.
+fn visible(c: char) -> String {
+    terminal_safe(c.encode_utf8(&mut [0; 4]))
+}
+
+/// Control characters become `replacement`; direction and invisible-format characters a
+/// visible escape. For text that is not otherwise escaped (code spans, catalogue prose).
+fn one_line(input: &str, replacement: char) -> String {
+    let mut out = String::with_capacity(input.len());
+    for c in input.chars() {
+        if c.is_control() {
+            out.push(replacement);
+        } else if needs_escape(c) {
+            out.push_str(&visible(c));
+        } else {
+            out.push(c);
         }
     }
     out
@@ -169,21 +195,14 @@ pub fn text(input: &str) -> String {
 
 /// Catalogue text (Preflight's own Markdown: code spans allowed) on one line, table-safe.
 pub fn prose(input: &str) -> String {
-    input
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect::<String>()
+    one_line(input, ' ')
         .replace('|', "\\|")
         .replace('<', "&lt;")
 }
 
 /// Untrusted text as an inline code span (fenced with more backticks than it contains).
 pub fn code(input: &str) -> String {
-    let one_line: String = input
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    let one_line = one_line.replace('|', "\\|");
+    let one_line = one_line(input, ' ').replace('|', "\\|");
     let mut longest = 0;
     let mut run = 0;
     for c in one_line.chars() {
@@ -197,4 +216,37 @@ pub fn code(input: &str) -> String {
         ""
     };
     format!("{fence}{pad}{one_line}{pad}{fence}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every bidi embedding, override and isolate and every zero-width character.
+    const INVISIBLE: &[char] = &[
+        '\u{202a}', '\u{202b}', '\u{202c}', '\u{202d}', '\u{202e}', '\u{2066}', '\u{2067}',
+        '\u{2068}', '\u{2069}', '\u{200b}', '\u{200c}', '\u{200d}', '\u{2060}', '\u{feff}',
+    ];
+
+    #[test]
+    fn direction_and_zero_width_characters_become_visible_escapes() {
+        for &c in INVISIBLE {
+            let input = format!("a{c}b");
+            let escape = format!("\\u{{{:x}}}", c as u32);
+            for (name, out) in [
+                ("text", text(&input)),
+                ("code", code(&input)),
+                ("prose", prose(&input)),
+            ] {
+                assert!(!out.contains(c), "{name} let U+{:04X} through", c as u32);
+                assert!(out.contains(&escape), "{name}: {out}");
+            }
+        }
+    }
+
+    #[test]
+    fn ordinary_text_keeps_its_characters() {
+        assert_eq!(text("Zoë 名前 🙂"), "Zoë 名前 🙂");
+        assert_eq!(code("a`b"), "``a`b``");
+    }
 }
