@@ -175,16 +175,23 @@ pub async fn run(args: TraceArgs) -> i32 {
     report.exit_code(probe.is_cancelled())
 }
 
-/// Write the redacted copy through the same atomic writer as reports, so a failed run never
-/// leaves half a HAR behind.
+/// Stream the redacted copy into a temporary file and rename it into place (memory bounded
+/// by the largest entry; a failed run never leaves half a HAR behind).
 fn write_redacted(
     har: &Path,
     out: &Path,
     mask_names: bool,
     limits: &HarLimits,
 ) -> Result<(), String> {
-    let bytes = redact_file(har, mask_names, limits)?;
-    crate::render::write_atomically(out, &bytes).map_err(|e| e.replace("--out", "--redact-out"))
+    let input =
+        std::fs::File::open(har).map_err(|e| format!("cannot read {}: {e}", har.display()))?;
+    let opts = trace::redact::RedactOptions { mask_names };
+    trace::redact::redact_to_file(input, out, &opts, limits)
+        .map(|_| ())
+        .map_err(|e| match e {
+            trace::redact::RedactFileError::Har(e) => format!("{}: {e}", har.display()),
+            e => format!("--redact-out {}: {e}", out.display()),
+        })
 }
 
 fn redact_file(har: &Path, mask_names: bool, limits: &HarLimits) -> Result<Vec<u8>, String> {

@@ -4,14 +4,18 @@
 //! with `mask_names`, NameIDs and e-mail addresses too. The output is still HAR 1.2: the
 //! same members in the same order, only string values changed.
 //!
-//! Streamed like the reader: one entry at a time is held (as a JSON value), so the copy of a
-//! 200 MB HAR needs about as much memory as its largest entry.
+//! Streamed with the reader's structural scan ([`super::split::split_at`]): each element of
+//! `log.entries` is parsed on its own, redacted and written; the bytes between entries (the
+//! document's frame, `pages`, separators) are copied as they are, with their string values
+//! scrubbed. One [`Placeholders`] serves the whole file, so a value has the same placeholder
+//! wherever it appears. Memory is bounded by the largest entry (and the largest stretch
+//! between two entries), not by the file.
 
-use std::fmt;
+use std::cell::RefCell;
 use std::io::{self, Read, Write};
+use std::rc::Rc;
 
 use base64::Engine;
-use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
 use super::har::{HarError, HarLimits};
@@ -53,188 +57,205 @@ pub fn redact_har<R: Read, W: Write>(
     opts: &RedactOptions,
     limits: &HarLimits,
 ) -> Result<RedactSummary, HarError> {
-    let mut state = State {
-        out: io::BufWriter::new(writer),
-        io_error: None,
-        places: Placeholders::new(),
-        opts: opts.clone(),
-        entries: 0,
-        max_entries: limits.max_entries,
+    let pending = Rc::new(RefCell::new(Pending::default()));
+    let tap = Tap {
+        inner: io::BufReader::with_capacity(256 * 1024, reader),
+        pending: Rc::clone(&pending),
     };
-    let input = io::BufReader::with_capacity(256 * 1024, reader).take(limits.max_bytes + 1);
-    let mut de = serde_json::Deserializer::from_reader(input);
-    let result = Root(&mut state)
-        .deserialize(&mut de)
-        .and_then(|()| de.end());
-    if let Some(e) = state.io_error.take() {
-        return Err(HarError::Io(e.to_string()));
+    let mut out = io::BufWriter::new(writer);
+    let mut places = Placeholders::new();
+    let mut entries = 0usize;
+    // The document with every entry replaced by `null`: the scan only checks brackets, so
+    // serde reads this outline at the end to refuse a frame that is not JSON (`tru`, `[1 2]`).
+    let mut skeleton: Vec<u8> = Vec::new();
+    let outline = super::split::split_at(tap, limits.max_bytes, &mut |at, bytes| {
+        if entries >= limits.max_entries {
+            return Err(HarError::TooManyEntries(limits.max_entries));
+        }
+        let mut p = pending.borrow_mut();
+        let gap = p.take_until(at);
+        write_frame(&mut out, &gap, &mut places, opts.mask_names)?;
+        skeleton.extend_from_slice(&gap);
+        skeleton.extend_from_slice(b"null");
+        let mut entry: Value =
+            serde_json::from_slice(bytes).map_err(|e| classify(format!("entry {entries}"), &e))?;
+        redact_entry(&mut entry, &mut places, opts.mask_names);
+        serde_json::to_writer(&mut out, &entry).map_err(|e| HarError::Io(e.to_string()))?;
+        // Scalars (`null `) hand over trailing whitespace too: skip exactly what was given.
+        p.skip(bytes.len());
+        entries += 1;
+        Ok(())
+    })?;
+    if !outline.saw_log {
+        return Err(HarError::NotHar(
+            "there is no top-level `log` object".into(),
+        ));
     }
-    if let Err(e) = result {
-        return Err(match e.classify() {
-            serde_json::error::Category::Io => HarError::Io(e.to_string()),
-            serde_json::error::Category::Eof => HarError::Truncated(e.to_string()),
-            serde_json::error::Category::Syntax => HarError::NotJson(e.to_string()),
-            serde_json::error::Category::Data => HarError::NotHar(e.to_string()),
-        });
-    }
-    state.out.flush().map_err(|e| HarError::Io(e.to_string()))?;
+    let tail = pending.borrow_mut().take_all();
+    write_frame(&mut out, &tail, &mut places, opts.mask_names)?;
+    skeleton.extend_from_slice(&tail);
+    serde_json::from_slice::<serde::de::IgnoredAny>(&skeleton)
+        .map_err(|e| classify("outside the entries".into(), &e))?;
+    out.flush().map_err(|e| HarError::Io(e.to_string()))?;
     Ok(RedactSummary {
-        entries: state.entries,
-        replaced: state.places.len(),
+        entries,
+        replaced: places.len(),
     })
 }
 
-struct State<W: Write> {
-    out: io::BufWriter<W>,
-    io_error: Option<io::Error>,
-    places: Placeholders,
-    opts: RedactOptions,
-    entries: usize,
-    max_entries: usize,
+/// Why [`redact_to_file`] wrote nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum RedactFileError {
+    /// The input HAR (the message says what to do).
+    #[error(transparent)]
+    Har(#[from] HarError),
+    /// The output file could not be written.
+    #[error("cannot write the redacted HAR: {0}. Check the directory exists and is writable")]
+    Write(io::Error),
 }
 
-impl<W: Write> State<W> {
-    fn write<E: serde::de::Error>(&mut self, bytes: &[u8]) -> Result<(), E> {
-        self.out.write_all(bytes).map_err(|e| {
-            let msg = e.to_string();
-            self.io_error = Some(e);
-            E::custom(msg)
-        })
+/// Redact `reader` into `out` without holding the copy in memory: streamed into a temporary
+/// file beside `out`, synced, then renamed over it — a failed run leaves no half HAR and
+/// keeps an older file at `out` as it was.
+pub fn redact_to_file<R: Read>(
+    reader: R,
+    out: &std::path::Path,
+    opts: &RedactOptions,
+    limits: &HarLimits,
+) -> Result<RedactSummary, RedactFileError> {
+    let dir = out
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "redacted.har".into());
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let file = std::fs::File::create(&tmp).map_err(RedactFileError::Write)?;
+        let mut writer = io::BufWriter::with_capacity(256 * 1024, file);
+        let summary = redact_har(reader, &mut writer, opts, limits)?;
+        let file = writer
+            .into_inner()
+            .map_err(|e| RedactFileError::Write(e.into_error()))?;
+        file.sync_all().map_err(RedactFileError::Write)?;
+        std::fs::rename(&tmp, out).map_err(RedactFileError::Write)?;
+        Ok(summary)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// A part of the HAR serde could not read (`place`: an entry, or the document around the
+/// entries), classified like the reader does.
+fn classify(place: String, e: &serde_json::Error) -> HarError {
+    let message = format!("{place}: {e}");
+    match e.classify() {
+        serde_json::error::Category::Io => HarError::Io(message),
+        serde_json::error::Category::Eof => HarError::Truncated(message),
+        serde_json::error::Category::Syntax => HarError::NotJson(message),
+        serde_json::error::Category::Data => HarError::NotHar(message),
+    }
+}
+
+/// The bytes read from the input that have not been written yet, and where they start.
+#[derive(Default)]
+struct Pending {
+    bytes: Vec<u8>,
+    /// Stream offset of `bytes[0]`.
+    start: u64,
+}
+
+impl Pending {
+    /// Remove and return the bytes before stream offset `at`.
+    fn take_until(&mut self, at: u64) -> Vec<u8> {
+        let n = (at.saturating_sub(self.start) as usize).min(self.bytes.len());
+        self.start += n as u64;
+        self.bytes.drain(..n).collect()
     }
 
-    fn write_json<E: serde::de::Error>(&mut self, value: &Value) -> Result<(), E> {
-        let bytes = serde_json::to_vec(value).map_err(E::custom)?;
-        self.write(&bytes)
+    /// Drop the next `n` bytes (an entry, written in its redacted form).
+    fn skip(&mut self, n: usize) {
+        let n = n.min(self.bytes.len());
+        self.start += n as u64;
+        self.bytes.drain(..n);
     }
 
-    /// Redact a value outside `entries` (pages, comments): free-text pass only.
-    fn generic(&mut self, mut value: Value) -> Value {
-        walk_strings(&mut value, &mut |s| self.scrub(s));
-        value
+    fn take_all(&mut self) -> Vec<u8> {
+        self.start += self.bytes.len() as u64;
+        std::mem::take(&mut self.bytes)
     }
+}
 
-    fn scrub(&mut self, s: &str) -> String {
-        let out = self.places.scrub_text(s);
-        if self.opts.mask_names {
-            self.places.scrub_emails(&out)
-        } else {
-            out
+/// A reader that keeps a copy of what the scan reads, until it is written out.
+struct Tap<R> {
+    inner: R,
+    pending: Rc<RefCell<Pending>>,
+}
+
+impl<R: Read> Read for Tap<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.pending.borrow_mut().bytes.extend_from_slice(&buf[..n]);
+        Ok(n)
+    }
+}
+
+/// Copy a stretch of the document outside the entries (the frame, `pages`, separators),
+/// with every string value — not member names — scrubbed of known secrets. The scan only
+/// cuts between values, so a stretch never starts or ends inside a string.
+fn write_frame<W: Write>(
+    out: &mut W,
+    frame: &[u8],
+    places: &mut Placeholders,
+    mask_names: bool,
+) -> Result<(), HarError> {
+    let io = |e: io::Error| HarError::Io(e.to_string());
+    let mut copied = 0;
+    let mut i = 0;
+    while i < frame.len() {
+        if frame[i] != b'"' {
+            i += 1;
+            continue;
+        }
+        let end = string_end(frame, i).ok_or_else(|| {
+            HarError::NotJson("a string between the entries is not closed".into())
+        })?;
+        let is_key = frame[end..]
+            .iter()
+            .find(|b| !b.is_ascii_whitespace())
+            .is_some_and(|&b| b == b':');
+        if !is_key && let Ok(text) = serde_json::from_slice::<String>(&frame[i..end]) {
+            let mut scrubbed = places.scrub_text(&text);
+            if mask_names {
+                scrubbed = places.scrub_emails(&scrubbed);
+            }
+            if scrubbed != text {
+                out.write_all(&frame[copied..i]).map_err(io)?;
+                serde_json::to_writer(&mut *out, &scrubbed)
+                    .map_err(|e| HarError::Io(e.to_string()))?;
+                copied = end;
+            }
+        }
+        i = end;
+    }
+    out.write_all(&frame[copied..]).map_err(io)
+}
+
+/// The index just past the closing quote of the string that opens at `start`.
+fn string_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let mut i = start + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'"' => return Some(i + 1),
+            _ => i += 1,
         }
     }
-}
-
-struct Root<'a, W: Write>(&'a mut State<W>);
-
-impl<'de, W: Write> DeserializeSeed<'de> for Root<'_, W> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de, W: Write> Visitor<'de> for Root<'_, W> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a HAR object")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let st = self.0;
-        st.write(b"{")?;
-        let mut first = true;
-        let mut saw_log = false;
-        while let Some(key) = map.next_key::<String>()? {
-            if !first {
-                st.write(b",")?;
-            }
-            first = false;
-            st.write_json(&Value::String(key.clone()))?;
-            st.write(b":")?;
-            if key == "log" && !saw_log {
-                saw_log = true;
-                map.next_value_seed(Log(&mut *st))?;
-            } else {
-                let v: Value = map.next_value()?;
-                let v = st.generic(v);
-                st.write_json(&v)?;
-            }
-        }
-        st.write(b"}\n")?;
-        if !saw_log {
-            return Err(serde::de::Error::custom(
-                "there is no top-level `log` object",
-            ));
-        }
-        Ok(())
-    }
-}
-
-struct Log<'a, W: Write>(&'a mut State<W>);
-
-impl<'de, W: Write> DeserializeSeed<'de> for Log<'_, W> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de, W: Write> Visitor<'de> for Log<'_, W> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("the HAR `log` object")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let st = self.0;
-        st.write(b"{")?;
-        let mut first = true;
-        while let Some(key) = map.next_key::<String>()? {
-            if !first {
-                st.write(b",")?;
-            }
-            first = false;
-            st.write_json(&Value::String(key.clone()))?;
-            st.write(b":")?;
-            if key == "entries" {
-                map.next_value_seed(Entries(&mut *st))?;
-            } else {
-                let v: Value = map.next_value()?;
-                let v = st.generic(v);
-                st.write_json(&v)?;
-            }
-        }
-        st.write(b"}")
-    }
-}
-
-struct Entries<'a, W: Write>(&'a mut State<W>);
-
-impl<'de, W: Write> DeserializeSeed<'de> for Entries<'_, W> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_seq(self)
-    }
-}
-
-impl<'de, W: Write> Visitor<'de> for Entries<'_, W> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("the `log.entries` array")
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let st = self.0;
-        st.write(b"[\n")?;
-        while let Some(mut entry) = seq.next_element::<Value>()? {
-            if st.entries >= st.max_entries {
-                return Err(serde::de::Error::custom("too many entries"));
-            }
-            if st.entries > 0 {
-                st.write(b",\n")?;
-            }
-            redact_entry(&mut entry, &mut st.places, st.opts.mask_names);
-            st.write_json(&entry)?;
-            st.entries += 1;
-        }
-        st.write(b"\n]")
-    }
+    None
 }
 
 /// Redact one entry in place.
@@ -732,5 +753,135 @@ mod tests {
         .unwrap();
         assert!(!back.contains("SIGSIGSIG") && !back.contains("alice@corp.example"));
         assert!(back.contains("<ds:SignatureValue>REDACTED-signature-1</ds:SignatureValue>"));
+    }
+
+    fn redact_text(text: &str, limits: &HarLimits) -> Result<(String, RedactSummary), HarError> {
+        let mut out = Vec::new();
+        let summary = redact_har(text.as_bytes(), &mut out, &RedactOptions::default(), limits)?;
+        Ok((String::from_utf8(out).unwrap(), summary))
+    }
+
+    #[test]
+    fn the_whole_file_is_streamed_with_one_set_of_placeholders() {
+        // An entry bigger than the scan's chunk, so the copy crosses chunk boundaries.
+        let padding = "p".repeat(600 * 1024);
+        let text = format!(
+            r#"{{"log": {{"version": "1.2", "pages": [{{"title": "start"}}],
+  "entries": [
+    {{"request": {{"url": "https://idp/authorize?client_id=c&state=st4te-1"}}, "response": {{"redirectURL": "https://app/cb?code=c0de-secret-1"}}, "_pad": "{padding}"}},
+    null ,
+    {{"request": {{"url": "https://app/cb?code=c0de-secret-1", "headers": [{{"name": "Cookie", "value": "sid=s3ss10n-value"}}]}}}}
+  ],
+  "comment": "support saw c0de-secret-1 and s3ss10n-value", "code": "key names stay"}}}}
+"#
+        );
+        let (out, summary) = redact_text(&text, &HarLimits::default()).unwrap();
+        assert_eq!(summary.entries, 3);
+        for secret in ["c0de-secret-1", "s3ss10n-value"] {
+            assert!(!out.contains(secret), "{secret} left in the copy");
+        }
+        let v: Value = serde_json::from_str(&out).expect("still JSON");
+        let entries = v["log"]["entries"].as_array().unwrap();
+        assert_eq!(entries.len(), 3);
+        assert!(entries[1].is_null());
+        // The same code has the same placeholder in both entries and in the trailing comment.
+        let first = entries[0]["response"]["redirectURL"].as_str().unwrap();
+        let placeholder = first.split("code=").nth(1).unwrap();
+        assert!(placeholder.starts_with("REDACTED-code-"), "{first}");
+        assert!(
+            entries[2]["request"]["url"]
+                .as_str()
+                .unwrap()
+                .ends_with(placeholder)
+        );
+        assert!(v["log"]["comment"].as_str().unwrap().contains(placeholder));
+        assert_eq!(entries[0]["_pad"].as_str().unwrap().len(), padding.len());
+        // The frame is copied as written: member order, names and whitespace.
+        let at = |k: &str| out.find(&format!("\"{k}\":")).unwrap();
+        assert!(at("version") < at("pages") && at("pages") < at("entries"));
+        assert!(at("entries") < at("comment") && at("comment") < at("code"));
+        assert!(out.starts_with("{\"log\": {\"version\": \"1.2\", \"pages\": [{\"title\": \"start\"}],\n  \"entries\": [\n    {"));
+        assert!(out.contains("},\n    null,\n    {"));
+    }
+
+    #[test]
+    fn bad_input_is_refused_like_the_reader_does() {
+        let limits = HarLimits::default();
+        assert!(matches!(
+            redact_text("nope", &limits),
+            Err(HarError::NotJson(_))
+        ));
+        assert!(matches!(
+            redact_text(r#"{"x": {"entries": []}}"#, &limits),
+            Err(HarError::NotHar(_))
+        ));
+        assert!(matches!(
+            redact_text(r#"{"log": {"entries": [{"request": "#, &limits),
+            Err(HarError::Truncated(_))
+        ));
+        for not_json in [
+            r#"{"log": {"entries": [{"a": tru}]}}"#,
+            r#"{"log": {"entries": [{}], "x": tru}}"#,
+            r#"{"log": {"pages": [1 2], "entries": []}}"#,
+        ] {
+            assert!(
+                matches!(redact_text(not_json, &limits), Err(HarError::NotJson(_))),
+                "{not_json}"
+            );
+        }
+        let two = HarLimits {
+            max_entries: 2,
+            ..HarLimits::default()
+        };
+        assert!(matches!(
+            redact_text(r#"{"log": {"entries": [{}, {}, {}]}}"#, &two),
+            Err(HarError::TooManyEntries(2))
+        ));
+        let (out, summary) = redact_text(r#"{"log": {"entries": []}}"#, &limits).unwrap();
+        assert_eq!(
+            (out.as_str(), summary.entries),
+            (r#"{"log": {"entries": []}}"#, 0)
+        );
+    }
+
+    #[test]
+    fn a_failed_redaction_to_a_file_leaves_the_old_file_and_no_temp() {
+        let dir = std::env::temp_dir().join(format!(
+            "preflight-redact-file-{}-{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos())
+                .unwrap_or(0)
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let out = dir.join("copy.har");
+        let limits = HarLimits::default();
+        let opts = RedactOptions::default();
+        let good =
+            r#"{"log": {"entries": [{"request": {"url": "https://a/cb?code=c0de-secret-2"}}]}}"#;
+        let summary = redact_to_file(good.as_bytes(), &out, &opts, &limits).unwrap();
+        assert_eq!(summary.entries, 1);
+        let written = std::fs::read_to_string(&out).unwrap();
+        assert!(written.contains("REDACTED-code-1") && !written.contains("c0de-secret-2"));
+        let bad = redact_to_file(r#"{"log": {"entries": [{"#.as_bytes(), &out, &opts, &limits);
+        assert!(matches!(
+            bad,
+            Err(RedactFileError::Har(HarError::Truncated(_)))
+        ));
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), written);
+        let names: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names.len(), 1, "{names:?}");
+        let missing = redact_to_file(
+            good.as_bytes(),
+            &dir.join("no/such/dir.har"),
+            &opts,
+            &limits,
+        );
+        assert!(matches!(missing, Err(RedactFileError::Write(_))));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

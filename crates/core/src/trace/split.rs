@@ -38,9 +38,22 @@ enum Capture {
 
 /// Call `on_entry` with the bytes of each element of `log.entries`, in order.
 pub fn split<R: Read>(
-    mut reader: R,
+    reader: R,
     max_bytes: u64,
     on_entry: &mut dyn FnMut(&[u8]) -> Result<(), HarError>,
+) -> Result<Outline, HarError> {
+    split_at(reader, max_bytes, &mut |_, bytes| on_entry(bytes))
+}
+
+/// Receives each entry's stream offset and bytes.
+pub type OnEntryAt<'a> = dyn FnMut(u64, &[u8]) -> Result<(), HarError> + 'a;
+
+/// [`split`], also telling `on_entry` where the entry starts in the stream (byte offset), so
+/// a caller that sees the same bytes (the redacted copy) can pass what lies between entries.
+pub fn split_at<R: Read>(
+    mut reader: R,
+    max_bytes: u64,
+    on_entry: &mut OnEntryAt<'_>,
 ) -> Result<Outline, HarError> {
     let mut outline = Outline::default();
     let mut buf = vec![0u8; CHUNK];
@@ -57,6 +70,7 @@ pub fn split<R: Read>(
     let mut finished = false;
     let mut capture = Capture::None;
     let mut capture_depth = 0usize;
+    let mut capture_offset = 0u64;
     let mut captured: Vec<u8> = Vec::new();
     // Scalars in the entries array end at `,` or `]`, not at a closing bracket.
     let mut scalar_capture = false;
@@ -73,6 +87,7 @@ pub fn split<R: Read>(
             return Err(HarError::TooLarge(max_bytes));
         }
         let chunk = &buf[..n];
+        let chunk_offset = total - n as u64;
         let mut i = 0;
         let mut cap_start = 0;
         while i < n {
@@ -150,6 +165,7 @@ pub fn split<R: Read>(
                         if capture != Capture::None {
                             captured.clear();
                             cap_start = i;
+                            capture_offset = chunk_offset + i as u64;
                             capture_depth = depth;
                             scalar_capture = !matches!(b, b'{' | b'[');
                         }
@@ -185,7 +201,7 @@ pub fn split<R: Read>(
                                     &mut captured,
                                     &chunk[cap_start..i],
                                     &mut outline,
-                                    on_entry,
+                                    &mut |bytes| on_entry(capture_offset, bytes),
                                 )?;
                                 scalar_capture = false;
                             }
@@ -210,7 +226,7 @@ pub fn split<R: Read>(
                                     &mut captured,
                                     &chunk[cap_start..=i],
                                     &mut outline,
-                                    on_entry,
+                                    &mut |bytes| on_entry(capture_offset, bytes),
                                 )?;
                             }
                             if stack.is_empty() {
@@ -228,7 +244,7 @@ pub fn split<R: Read>(
                                     &mut captured,
                                     &chunk[cap_start..i],
                                     &mut outline,
-                                    on_entry,
+                                    &mut |bytes| on_entry(capture_offset, bytes),
                                 )?;
                                 scalar_capture = false;
                             }
@@ -320,6 +336,22 @@ mod tests {
         assert_eq!(e.len(), 2);
         assert_eq!(e[0].len(), body.len() + 8);
         assert_eq!(e[1], r#"{"u":1}"#);
+    }
+
+    #[test]
+    fn offsets_point_at_each_entry_in_the_stream() {
+        let body = "y".repeat(CHUNK + 5);
+        let text = format!(r#"{{"log":{{"entries":[ {{"t":"{body}"}} ,  null ,{{"u":1}}]}}}}"#);
+        let mut seen = Vec::new();
+        split_at(text.as_bytes(), u64::MAX, &mut |at, bytes| {
+            let at = at as usize;
+            assert_eq!(&text.as_bytes()[at..at + bytes.len()], bytes);
+            seen.push(at);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(seen.len(), 3);
+        assert_eq!(seen[0], text.find("{\"t\"").unwrap());
     }
 
     #[test]
