@@ -12,9 +12,9 @@ mod path;
 mod plan;
 
 pub use overrides::{MappingError, MappingOverrides};
-pub use patch::{apply_to_patch, update_vars};
+pub use patch::{apply_to_patch, patch_paths, update_vars};
 pub use path::AttrPath;
-pub use plan::{Action, MappingPlan, PlanRow, plan, plan_live};
+pub use plan::{Action, MappingPlan, PlanRow, SentOn, plan, plan_live};
 
 use serde_json::Value;
 

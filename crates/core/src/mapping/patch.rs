@@ -69,6 +69,44 @@ pub fn has_operations(body: &Value) -> bool {
         .is_none_or(|ops| !ops.is_empty())
 }
 
+/// Attribute paths a PATCH body sets (`name.givenName`, `displayName`, `urn:…:User:manager`):
+/// each operation's path, or the keys of a pathless value. Filtered paths are left out.
+pub fn patch_paths(body: &Value) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut push = |p: String| {
+        if !out.iter().any(|o| o.eq_ignore_ascii_case(&p)) {
+            out.push(p);
+        }
+    };
+    for op in member(body, "Operations")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        match (str_of(op, "path"), member(op, "value")) {
+            (Some(path), _) => {
+                if let Ok(p) = AttrPath::parse(path) {
+                    push(p.to_string());
+                }
+            }
+            (None, Some(Value::Object(value))) => {
+                for (k, v) in value {
+                    if is_dotted(k) || is_qualified_attribute(k) {
+                        push(k.clone());
+                    } else {
+                        let one = Value::Object(Map::from_iter([(k.clone(), v.clone())]));
+                        crate::provision::payload_paths(&one)
+                            .into_iter()
+                            .for_each(&mut push);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 fn str_of<'a>(op: &'a Value, key: &str) -> Option<&'a str> {
     member(op, key).and_then(Value::as_str)
 }
@@ -135,12 +173,17 @@ fn keep_op(o: &MappingOverrides, op: &mut Value) -> bool {
 /// or URN-qualified (`urn:…:User:manager`), as Entra's flagged client writes them.
 fn prune_pathless(o: &MappingOverrides, value: &mut Map<String, Value>) {
     value.retain(|k, _| {
-        let dotted_or_qualified = k.contains('.') || is_qualified_attribute(k);
+        let dotted_or_qualified = is_dotted(k) || is_qualified_attribute(k);
         !(dotted_or_qualified && AttrPath::parse(k).is_ok_and(|p| o.removes(&p)))
     });
     for p in &o.remove {
         remove_from(value, p);
     }
+}
+
+/// `name.givenName` (the dots of a URN's version do not count).
+fn is_dotted(key: &str) -> bool {
+    !key.to_ascii_lowercase().starts_with("urn:") && key.contains('.')
 }
 
 /// `urn:…:User:manager` names an attribute; `urn:…:2.0:User` (an extension object) does not.
@@ -175,7 +218,7 @@ fn add_ops(ops: &mut Vec<Value>, changed: &[(&AttrPath, Value)]) {
             };
             let dotted = value
                 .keys()
-                .any(|k| k.contains('.') || is_qualified_attribute(k));
+                .any(|k| is_dotted(k) || is_qualified_attribute(k));
             for (p, v) in changed {
                 if dotted || p.urn.is_some() {
                     value.insert(p.to_string(), v.clone());
@@ -287,6 +330,23 @@ mod tests {
             out["Operations"],
             json!([{"op": "replace", "value": {"name": {"givenName": "A"}}},
                    {"op": "add", "path": "members[value eq \"x\"]", "value": 1}])
+        );
+    }
+
+    #[test]
+    fn patch_paths_read_path_and_pathless_operations() {
+        let o = MappingOverrides::parse("[add]\ntitle = \"x\"").unwrap();
+        let (before, _) = update_of("entra-default", &o);
+        assert_eq!(patch_paths(&before), ["name.givenName", "displayName"]);
+        let (before, _) = update_of("entra-aadoptscim062020", &o);
+        let mut p = patch_paths(&before);
+        p.sort();
+        assert_eq!(p, ["displayName", "name.givenName"]);
+        let nested = json!({"Operations": [{"op": "replace", "value": {"name": {"givenName": "A"}, "urn:x:2.0:User": {"manager": {"value": "m"}}}},
+            {"op": "add", "path": "members[value eq \"x\"]", "value": 1}]});
+        assert_eq!(
+            patch_paths(&nested),
+            ["name", "name.givenName", "urn:x:2.0:User:manager"]
         );
     }
 

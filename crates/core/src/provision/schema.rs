@@ -29,6 +29,18 @@ pub struct TargetSchema {
 }
 
 impl TargetSchema {
+    /// A readable schema declaring exactly these User paths (unit tests of the planner).
+    #[cfg(test)]
+    pub(crate) fn declaring(paths: &[&str]) -> TargetSchema {
+        TargetSchema {
+            readable: true,
+            types_known: true,
+            has_users: true,
+            declared: paths.iter().map(|p| p.to_ascii_lowercase()).collect(),
+            ..TargetSchema::default()
+        }
+    }
+
     /// Read `/ResourceTypes` and `/Schemas` (cached GETs: the read-only checks already asked).
     pub async fn load(probe: &Probe) -> TargetSchema {
         let mut s = TargetSchema {
