@@ -97,10 +97,21 @@ fn write_failed(path: &std::path::Path, source: &io::Error) -> String {
         source.kind(),
         io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem
     );
+    // Full disk, quota, or a file size limit (EFBIG): the old file is still there, unchanged.
+    let full = matches!(
+        source.kind(),
+        io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded | io::ErrorKind::FileTooLarge
+    );
     if read_only {
         format!(
             "cannot save profiles: {dir} is not writable ({source}). Make it writable, or set PREFLIGHT_CONFIG_DIR \
              to a writable directory"
+        )
+    } else if full {
+        format!(
+            "cannot save {}: no space left for it ({source}). Free disk space (or raise the quota), then try \
+             again; the saved profiles were not changed",
+            path.display()
         )
     } else {
         format!(

@@ -17,7 +17,10 @@ pub const DATA_DIR_ENV: &str = "PREFLIGHT_DATA_DIR";
 
 #[derive(Debug, thiserror::Error)]
 pub enum JournalError {
-    #[error("cannot write the cleanup journal {path}: {source}")]
+    #[error(
+        "cannot write the cleanup journal {path}: {source}. Make that directory writable and free disk space \
+         (or set {DATA_DIR_ENV} to a writable directory), then run again"
+    )]
     Write {
         path: String,
         source: std::io::Error,
