@@ -2,7 +2,7 @@ use async_trait::async_trait;
 use serde_json::Value;
 
 use crate::check::{Cause, Check, CheckDoc, RunCtx, Verdict};
-use crate::checks::judge::{ENDPOINT_GATE, outcome};
+use crate::checks::judge::{ENDPOINT_GATE, outcome, unexpected};
 use crate::probe::Req;
 use crate::scim::{SERVICE_PROVIDER_CONFIG, has_schema, list_shape, member};
 
@@ -22,7 +22,12 @@ static DOC: CheckDoc = CheckDoc {
     fix: "For the SCIM service provider: serve the discovery documents as RFC 7643 §5–7 describe. For the admin: \
           nothing blocks provisioning yet, but attribute checks will be less precise.",
     references: &["RFC 7643 §5", "RFC 7643 §6", "RFC 7643 §7", "RFC 7644 §4"],
-    diagnoses: &["scim/schema-mismatch", "scim/invalid-filter-accepted"],
+    diagnoses: &[
+        "scim/schema-mismatch",
+        "scim/invalid-filter-accepted",
+        "auth/token-rejected",
+        "auth/insufficient-scope",
+    ],
 };
 
 const FEATURES: [&str; 6] = ["patch", "bulk", "filter", "changePassword", "sort", "etag"];
@@ -173,6 +178,12 @@ impl Check for DiscoveryShape {
                 .fetch(Req::get(path).purpose("discovery with the token"))
                 .await;
             evidence.push(x.id.clone());
+            // A refused credential says nothing about the documents' shape: on a server that
+            // guards discovery, a wrong token must read as the token's problem, not as
+            // incomplete discovery documents for the vendor to fix.
+            if matches!(x.status(), Some(401 | 403)) {
+                return unexpected(&x, "the discovery documents, read with the token");
+            }
             match x
                 .response
                 .as_ref()
