@@ -59,7 +59,7 @@ impl Check for GroupsMembers {
     }
 
     async fn run(&self, ctx: &RunCtx<'_>) -> Verdict {
-        let schema = match gate(ctx, true).await {
+        let schema = match gate(ctx).await {
             Ok(s) => s,
             Err(v) => return v,
         };

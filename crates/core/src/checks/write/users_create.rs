@@ -38,7 +38,7 @@ impl Check for UsersCreate {
     }
 
     async fn run(&self, ctx: &RunCtx<'_>) -> Verdict {
-        let schema = match gate(ctx, false).await {
+        let schema = match gate(ctx).await {
             Ok(s) => s,
             Err(v) => return v,
         };

@@ -35,7 +35,7 @@ impl Check for UsersGroupsReadonly {
     }
 
     async fn run(&self, ctx: &RunCtx<'_>) -> Verdict {
-        let schema = match gate(ctx, true).await {
+        let schema = match gate(ctx).await {
             Ok(s) => s,
             Err(v) => return v,
         };

@@ -39,7 +39,7 @@ impl Check for UsersPatchErrors {
     }
 
     async fn run(&self, ctx: &RunCtx<'_>) -> Verdict {
-        let schema = match gate(ctx, true).await {
+        let schema = match gate(ctx).await {
             Ok(s) => s,
             Err(v) => return v,
         };
