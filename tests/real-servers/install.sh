@@ -34,6 +34,19 @@ else
   echo "install.sh: npm not found; install Node.js 20+ to run the OIDC provider tests" >&2
 fi
 
+# The second real SCIM server for crates/cli/tests/real_scimmy.rs: SCIMMY + scimmy-routers on
+# Express, pinned by tests/real-servers/scimmy/package-lock.json. Skipped when node_modules was
+# installed from the same lock file.
+scimmy_dir="$here/scimmy"
+if cmp -s "$scimmy_dir/package-lock.json" "$scimmy_dir/node_modules/.installed-from-lock" 2>/dev/null; then
+  echo "install.sh: SCIMMY already installed" >&2
+elif command -v npm >/dev/null 2>&1; then
+  (cd "$scimmy_dir" && npm ci --no-audit --no-fund --loglevel=error \
+    && cp package-lock.json node_modules/.installed-from-lock)
+else
+  echo "install.sh: npm not found; install Node.js 20+ to run the SCIMMY tests" >&2
+fi
+
 # The real-browser HAR recorder for crates/cli/tests/trace_real_browser.rs (playwright-core
 # driving the system chromium, oidc-provider, samlify), pinned by tests/real-browser/package-lock.json.
 # Skipped when node_modules was installed from the same lock file.
