@@ -187,6 +187,7 @@ fn render() -> String {
     );
     out += &screens::render(&report);
     out += &lifecycle_types::render();
+    out += &mapping_fixture::render();
     out.truncate(out.trim_end().len());
     out.push('\n');
     out
@@ -219,3 +220,7 @@ mod trace_fixture;
 /// Profiles, token lifecycle, rotation, vendors and guides.
 #[path = "ipc_fixtures_lifecycle.rs"]
 mod lifecycle_types;
+
+/// The Attribute mapping and Quarantine screens.
+#[path = "ipc_fixtures_mapping.rs"]
+mod mapping_fixture;

@@ -1617,3 +1617,357 @@ export const rotationSteps = [
   "verify_provisioning",
   "revoke_old"
 ] satisfies RotationStep[];
+
+import type { MappingView, OverridesText, QuarantineView } from './types';
+
+export const mappingView = {
+  "plan": {
+    "dialect": "entra-default",
+    "idp": "entra",
+    "vendor": "airia",
+    "schema_readable": false,
+    "rows": [
+      {
+        "attribute": "active",
+        "action": "keep",
+        "reason": "sent by the IdP's default mapping (/Schemas could not be read to compare)",
+        "console": null,
+        "done_by_overrides": false,
+        "sent_on": [
+          "create"
+        ]
+      },
+      {
+        "attribute": "displayName",
+        "action": "keep",
+        "reason": "sent by the IdP's default mapping (/Schemas could not be read to compare)",
+        "console": null,
+        "done_by_overrides": false,
+        "sent_on": [
+          "create",
+          "update"
+        ]
+      },
+      {
+        "attribute": "emails",
+        "action": "keep",
+        "reason": "sent by the IdP's default mapping (/Schemas could not be read to compare)",
+        "console": null,
+        "done_by_overrides": false,
+        "sent_on": [
+          "create"
+        ]
+      },
+      {
+        "attribute": "externalId",
+        "action": "keep",
+        "reason": "sent by the IdP's default mapping (/Schemas could not be read to compare)",
+        "console": null,
+        "done_by_overrides": false,
+        "sent_on": [
+          "create"
+        ]
+      },
+      {
+        "attribute": "meta",
+        "action": "keep",
+        "reason": "sent by the IdP's default mapping (/Schemas could not be read to compare)",
+        "console": null,
+        "done_by_overrides": false,
+        "sent_on": [
+          "create"
+        ]
+      },
+      {
+        "attribute": "name",
+        "action": "keep",
+        "reason": "sent by the IdP's default mapping (/Schemas could not be read to compare)",
+        "console": null,
+        "done_by_overrides": false,
+        "sent_on": [
+          "create"
+        ]
+      },
+      {
+        "attribute": "roles",
+        "action": "keep",
+        "reason": "sent by the IdP's default mapping (/Schemas could not be read to compare)",
+        "console": null,
+        "done_by_overrides": false,
+        "sent_on": [
+          "create"
+        ]
+      },
+      {
+        "attribute": "userName",
+        "action": "keep",
+        "reason": "sent by the IdP's default mapping (/Schemas could not be read to compare)",
+        "console": null,
+        "done_by_overrides": false,
+        "sent_on": [
+          "create"
+        ]
+      },
+      {
+        "attribute": "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager",
+        "action": "add",
+        "reason": "Airia requires Manager on every user",
+        "console": "Entra admin center > Enterprise applications > (your app) > Provisioning > Mappings > Provision Microsoft Entra ID Users > Add New Mapping with target attribute `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager`, then Save",
+        "done_by_overrides": true,
+        "sent_on": [
+          "create"
+        ]
+      }
+    ],
+    "evidence": []
+  },
+  "dialect_title": "Microsoft Entra ID (default behaviour, no aadOptscim062020 flag)",
+  "reads": [
+    {
+      "id": "x1",
+      "method": "GET",
+      "url": "https://scim.example.com/scim/v2/Schemas",
+      "status": 401,
+      "failure": "net/timeout: timed out",
+      "ms": 4
+    }
+  ],
+  "problem": "refused the credential"
+} satisfies MappingView;
+
+export const overridesText = {
+  "toml": "# Preflight mapping overrides: set the same changes in the IdP console.\nremove = [\"roles\"]\n\n[add]\n\"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager\" = { \"value\" = \"preflight-test-manager\" }\n",
+  "removes": 1,
+  "adds": 1
+} satisfies OverridesText;
+
+export const quarantineView = {
+  "first_failure": "2026-11-20T08:30:00Z",
+  "first_failure_label": "Fri 20 Nov 2026, 08:30 UTC",
+  "now": "2026-11-21T09:00:00Z",
+  "now_label": "Sat 21 Nov 2026, 09:00 UTC",
+  "fake_clock": true,
+  "retries": [
+    {
+      "at": "2026-11-20T14:30:00Z",
+      "label": "Fri 20 Nov 2026, 14:30 UTC",
+      "hours_after_failure": 6,
+      "past": true,
+      "next": false
+    },
+    {
+      "at": "2026-11-20T20:30:00Z",
+      "label": "Fri 20 Nov 2026, 20:30 UTC",
+      "hours_after_failure": 12,
+      "past": true,
+      "next": false
+    },
+    {
+      "at": "2026-11-21T08:30:00Z",
+      "label": "Sat 21 Nov 2026, 08:30 UTC",
+      "hours_after_failure": 24,
+      "past": true,
+      "next": false
+    },
+    {
+      "at": "2026-11-22T08:30:00Z",
+      "label": "Sun 22 Nov 2026, 08:30 UTC",
+      "hours_after_failure": 48,
+      "past": false,
+      "next": true
+    },
+    {
+      "at": "2026-11-23T08:30:00Z",
+      "label": "Mon 23 Nov 2026, 08:30 UTC",
+      "hours_after_failure": 72,
+      "past": false,
+      "next": false
+    },
+    {
+      "at": "2026-11-24T08:30:00Z",
+      "label": "Tue 24 Nov 2026, 08:30 UTC",
+      "hours_after_failure": 96,
+      "past": false,
+      "next": false
+    },
+    {
+      "at": "2026-11-25T08:30:00Z",
+      "label": "Wed 25 Nov 2026, 08:30 UTC",
+      "hours_after_failure": 120,
+      "past": false,
+      "next": false
+    },
+    {
+      "at": "2026-11-26T08:30:00Z",
+      "label": "Thu 26 Nov 2026, 08:30 UTC",
+      "hours_after_failure": 144,
+      "past": false,
+      "next": false
+    },
+    {
+      "at": "2026-11-27T08:30:00Z",
+      "label": "Fri 27 Nov 2026, 08:30 UTC",
+      "hours_after_failure": 168,
+      "past": false,
+      "next": false
+    },
+    {
+      "at": "2026-11-28T08:30:00Z",
+      "label": "Sat 28 Nov 2026, 08:30 UTC",
+      "hours_after_failure": 192,
+      "past": false,
+      "next": false
+    },
+    {
+      "at": "2026-11-29T08:30:00Z",
+      "label": "Sun 29 Nov 2026, 08:30 UTC",
+      "hours_after_failure": 216,
+      "past": false,
+      "next": false
+    },
+    {
+      "at": "2026-11-30T08:30:00Z",
+      "label": "Mon 30 Nov 2026, 08:30 UTC",
+      "hours_after_failure": 240,
+      "past": false,
+      "next": false
+    },
+    {
+      "at": "2026-12-01T08:30:00Z",
+      "label": "Tue 1 Dec 2026, 08:30 UTC",
+      "hours_after_failure": 264,
+      "past": false,
+      "next": false
+    },
+    {
+      "at": "2026-12-02T08:30:00Z",
+      "label": "Wed 2 Dec 2026, 08:30 UTC",
+      "hours_after_failure": 288,
+      "past": false,
+      "next": false
+    },
+    {
+      "at": "2026-12-03T08:30:00Z",
+      "label": "Thu 3 Dec 2026, 08:30 UTC",
+      "hours_after_failure": 312,
+      "past": false,
+      "next": false
+    },
+    {
+      "at": "2026-12-04T08:30:00Z",
+      "label": "Fri 4 Dec 2026, 08:30 UTC",
+      "hours_after_failure": 336,
+      "past": false,
+      "next": false
+    },
+    {
+      "at": "2026-12-05T08:30:00Z",
+      "label": "Sat 5 Dec 2026, 08:30 UTC",
+      "hours_after_failure": 360,
+      "past": false,
+      "next": false
+    },
+    {
+      "at": "2026-12-06T08:30:00Z",
+      "label": "Sun 6 Dec 2026, 08:30 UTC",
+      "hours_after_failure": 384,
+      "past": false,
+      "next": false
+    },
+    {
+      "at": "2026-12-07T08:30:00Z",
+      "label": "Mon 7 Dec 2026, 08:30 UTC",
+      "hours_after_failure": 408,
+      "past": false,
+      "next": false
+    },
+    {
+      "at": "2026-12-08T08:30:00Z",
+      "label": "Tue 8 Dec 2026, 08:30 UTC",
+      "hours_after_failure": 432,
+      "past": false,
+      "next": false
+    },
+    {
+      "at": "2026-12-09T08:30:00Z",
+      "label": "Wed 9 Dec 2026, 08:30 UTC",
+      "hours_after_failure": 456,
+      "past": false,
+      "next": false
+    },
+    {
+      "at": "2026-12-10T08:30:00Z",
+      "label": "Thu 10 Dec 2026, 08:30 UTC",
+      "hours_after_failure": 480,
+      "past": false,
+      "next": false
+    },
+    {
+      "at": "2026-12-11T08:30:00Z",
+      "label": "Fri 11 Dec 2026, 08:30 UTC",
+      "hours_after_failure": 504,
+      "past": false,
+      "next": false
+    },
+    {
+      "at": "2026-12-12T08:30:00Z",
+      "label": "Sat 12 Dec 2026, 08:30 UTC",
+      "hours_after_failure": 528,
+      "past": false,
+      "next": false
+    },
+    {
+      "at": "2026-12-13T08:30:00Z",
+      "label": "Sun 13 Dec 2026, 08:30 UTC",
+      "hours_after_failure": 552,
+      "past": false,
+      "next": false
+    },
+    {
+      "at": "2026-12-14T08:30:00Z",
+      "label": "Mon 14 Dec 2026, 08:30 UTC",
+      "hours_after_failure": 576,
+      "past": false,
+      "next": false
+    },
+    {
+      "at": "2026-12-15T08:30:00Z",
+      "label": "Tue 15 Dec 2026, 08:30 UTC",
+      "hours_after_failure": 600,
+      "past": false,
+      "next": false
+    },
+    {
+      "at": "2026-12-16T08:30:00Z",
+      "label": "Wed 16 Dec 2026, 08:30 UTC",
+      "hours_after_failure": 624,
+      "past": false,
+      "next": false
+    },
+    {
+      "at": "2026-12-17T08:30:00Z",
+      "label": "Thu 17 Dec 2026, 08:30 UTC",
+      "hours_after_failure": 648,
+      "past": false,
+      "next": false
+    }
+  ],
+  "next_retry_in": "in 23 h 30 min",
+  "disabled_at": "2026-12-18T08:30:00Z",
+  "disabled_label": "Fri 18 Dec 2026, 08:30 UTC",
+  "days_until_disabled": 26,
+  "disabled": false,
+  "vendor_name": "Airia",
+  "sync": {
+    "idp_cycle_minutes": 40,
+    "vendor": "airia",
+    "vendor_delay_minutes": 10,
+    "worst_case_minutes": 50,
+    "note": "Entra pushes changes about every 40 minutes; Airia then needs up to 10 minutes of its own before a change shows in its console. The IdP's log may say success before that."
+  },
+  "advice": [
+    "Fix the credential before 2026-12-18T08:30:00Z (in 26 days) or Entra disables the job.",
+    "After fixing it, run Test Connection, then use Restart provisioning on the Provisioning page instead of waiting for the next retry.",
+    "Airia tokens live 180 days: note the new token's expiry so this does not repeat."
+  ]
+} satisfies QuarantineView;
