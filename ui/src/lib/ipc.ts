@@ -144,3 +144,15 @@ export function onFileDrop(handler: (paths: string[]) => void): Promise<() => vo
 export const saveRedactedHar = (path: string, maskNames: boolean, overwrite: boolean) =>
   call<RedactSummary>('save_redacted_har', { path, maskNames, overwrite });
 // end of sign-in trace
+
+// Attribute mapping and quarantine screens (src-tauri/src/commands/mapping.rs, quarantine.rs).
+import type { MappingView, OverridesText, QuarantineView } from './types';
+/** Reads the target's live /Schemas (two GETs) and plans the dialect's default mapping. */
+export const mappingPlan = (url: string, tokenSource: TokenSource, dialect: string, vendor: string | null) =>
+  call<MappingView>('mapping_plan', { url, tokenSource, dialect, vendor });
+/** The ticked changes as overrides TOML the core accepts. Sends nothing. */
+export const mappingOverrides = (remove: string[], add: string[]) => call<OverridesText>('mapping_overrides', { remove, add });
+/** Entra's quarantine schedule from the first credential failure (null = now, the app's clock). */
+export const quarantineTimeline = (firstFailure: string | null, vendor: string | null) =>
+  call<QuarantineView>('quarantine_timeline', { firstFailure, vendor });
+// end of mapping and quarantine

@@ -195,3 +195,25 @@ export interface TraceView {
 }
 export interface RedactSummary { entries: number; replaced: number }
 // end of sign-in trace types
+
+// Attribute mapping and quarantine screens (src-tauri/src/commands/mapping.rs, quarantine.rs).
+export type MappingAction = 'keep' | 'remove' | 'add';
+export interface MappingRow {
+  attribute: string; action: MappingAction; reason: string; console: string | null; done_by_overrides: boolean;
+  sent_on?: ('create' | 'update')[];
+}
+export interface MappingPlan {
+  dialect: string; idp: string; vendor: string | null; schema_readable: boolean; rows: MappingRow[]; evidence: string[];
+}
+export interface MappingView { plan: MappingPlan; dialect_title: string; reads: ExchangeSummary[]; problem?: string }
+export interface OverridesText { toml: string; removes: number; adds: number }
+export interface QuarantineRetry { at: string; label: string; hours_after_failure: number; past: boolean; next: boolean }
+export interface SyncWait {
+  idp_cycle_minutes: number; vendor: string | null; vendor_delay_minutes: number | null; worst_case_minutes: number; note: string;
+}
+export interface QuarantineView {
+  first_failure: string; first_failure_label: string; now: string; now_label: string; fake_clock: boolean;
+  retries: QuarantineRetry[]; next_retry_in?: string; disabled_at: string; disabled_label: string;
+  days_until_disabled: number; disabled: boolean; vendor_name?: string; sync: SyncWait; advice: string[];
+}
+// end of mapping and quarantine types

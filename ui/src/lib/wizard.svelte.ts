@@ -5,7 +5,7 @@ import type { ProfileView, CheckInfo, CheckResult, ExchangeSummary, IdpId, IpcEr
 import { connectionChecks } from './idp';
 import { applyRunEvent, type LiveRow } from './live-run.svelte';
 
-export type StepId = 'target' | 'idp' | 'scim' | 'checks' | 'report' | 'sso' | 'provision' | 'scan' | 'trace' | 'profiles' | 'rotation' | 'guide';
+export type StepId = 'target' | 'idp' | 'scim' | 'checks' | 'report' | 'sso' | 'provision' | 'scan' | 'trace' | 'profiles' | 'rotation' | 'guide' | 'mapping' | 'quarantine';
 export const STEPS: { id: StepId; label: string }[] = [
   { id: 'target', label: 'Target' },
   { id: 'idp', label: 'Identity provider' },
@@ -13,11 +13,13 @@ export const STEPS: { id: StepId; label: string }[] = [
   { id: 'checks', label: 'Checks' },
   { id: 'report', label: 'Report' },
   { id: 'sso', label: 'Single sign-on' },
+  { id: 'mapping', label: 'Attribute mapping' },
   { id: 'provision', label: 'Provision on demand' },
   { id: 'scan', label: 'Tenant scan' },
   { id: 'trace', label: 'Sign-in trace' },
   { id: 'profiles', label: 'Profiles' },
   { id: 'rotation', label: 'Rotate a token' },
+  { id: 'quarantine', label: 'Quarantine & sync time' },
   { id: 'guide', label: 'Setup guide' },
 ];
 
