@@ -109,6 +109,31 @@ fn assert_no_leak(out: &Output, canary: &str, what: &str) {
     }
 }
 
+/// The canary token is in no file Preflight left in its data directory (journal, state).
+fn assert_no_leak_in_files(dir: &std::path::Path, canary: &str) {
+    let mut pending = vec![dir.to_path_buf()];
+    let mut seen = 0;
+    while let Some(d) = pending.pop() {
+        seen += 1;
+        assert!(seen < 1000, "the data directory is unexpectedly deep");
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if let Ok(bytes) = std::fs::read(&path) {
+                assert!(
+                    !String::from_utf8_lossy(&bytes).contains(canary),
+                    "the token leaked into {}",
+                    path.display()
+                );
+            }
+        }
+    }
+}
+
 /// A directory as an IdP finds it: users to search for and a group with a member.
 fn seed(server: &Server) {
     let mut ids = Vec::new();
@@ -246,6 +271,7 @@ fn preflight_reads_scimmy_for_every_idp() {
         assert_eq!(out.status.code(), Some(1), "{short}");
         assert_no_leak(&out, &canary, &short);
     }
+    assert_no_leak_in_files(&data, &canary);
     let _ = std::fs::remove_dir_all(&data);
 }
 
@@ -313,5 +339,6 @@ fn preflight_writes_to_scimmy_for_every_dialect() {
             "--dialect {dialect} left objects behind or removed seeded ones"
         );
     }
+    assert_no_leak_in_files(&data, &canary);
     let _ = std::fs::remove_dir_all(&data);
 }
