@@ -39,6 +39,7 @@ fn main() {
             "run_write_checks",
             "provision_preview",
             "provision_on_demand",
+            "provision_match",
             "run_scan",
             "sweep_journal",
             "run_oidc",

@@ -7,7 +7,7 @@ use super::ts_const;
 use crate::commands::bundle::{BundleFile, BundleInput, BundlePreview};
 use crate::commands::cleanup::{JournalSweep, KeptTarget, SweptTarget};
 use crate::commands::explain::ExplainedError;
-use crate::commands::provision::{OnDemandOutcome, OnDemandStep, StepState};
+use crate::commands::provision::{MatchOutcome, OnDemandOutcome, OnDemandStep, StepState};
 use crate::commands::scan::ScanEvent;
 use crate::commands::sso::{OidcInput, SamlInput};
 use crate::commands::trace::TraceInput;
@@ -46,7 +46,7 @@ pub fn render(report: &Report) -> String {
         journal: "/home/u/.local/share/preflight/journal".into(),
     };
     let mut out = String::from(
-        "import type { BundleInput, BundlePreview, DialectInfo, ExplainedError, JournalSweep, OidcInput, OnDemandOutcome, SamlInput, ScanEvent, TraceInput, TraceView, WriteOutcome, WritePreview } from './types';\n\n",
+        "import type { BundleInput, BundlePreview, DialectInfo, ExplainedError, JournalSweep, MatchOutcome, OidcInput, OnDemandOutcome, SamlInput, ScanEvent, TraceInput, TraceView, WriteOutcome, WritePreview } from './types';\n\n",
     );
     out += &ts_const("writePreview", "WritePreview", &preview);
     out += &ts_const(
@@ -76,6 +76,8 @@ pub fn render(report: &Report) -> String {
         "onDemandOutcome",
         "OnDemandOutcome",
         &OnDemandOutcome {
+            rehearsal: true,
+            mapping_applied: true,
             report: report.clone(),
             result: Some(report.checks[0].clone()),
             steps: [StepState::Pass, StepState::Fail, StepState::NotRun]
@@ -97,6 +99,8 @@ pub fn render(report: &Report) -> String {
         "onDemandNotRun",
         "OnDemandOutcome",
         &OnDemandOutcome {
+            rehearsal: false,
+            mapping_applied: false,
             report: report.clone(),
             result: None,
             steps: Vec::new(),
@@ -106,6 +110,17 @@ pub fn render(report: &Report) -> String {
                 left: Vec::new(),
             },
             cleanup_exchanges: Vec::new(),
+        },
+    );
+    out += &ts_const(
+        "provisionMatch",
+        "MatchOutcome",
+        &MatchOutcome {
+            user_name: "ada@corp.example".into(),
+            found: true,
+            count: 1,
+            message: "ada@corp.example already exists on the target.".into(),
+            request: "GET https://scim.example.com/Users?filter=… → 200".into(),
         },
     );
     out += &ts_const(

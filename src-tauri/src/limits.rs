@@ -73,6 +73,15 @@ pub fn json(what: &str, text: &str) -> IpcResult<()> {
     Ok(())
 }
 
+/// A pasted configuration document (TOML or JSON, e.g. mapping overrides): bounded like a
+/// JSON argument; its syntax is judged by the parser that reads it.
+pub fn document(what: &str, text: &str) -> IpcResult<()> {
+    if text.len() > MAX_JSON_BYTES {
+        return Err(too_long(what, MAX_JSON_BYTES, "bytes"));
+    }
+    Ok(())
+}
+
 /// Pasted free text: bounded in size only (its content is data, judged elsewhere).
 pub fn text(what: &str, text: &str) -> IpcResult<()> {
     if text.len() > MAX_TEXT_BYTES {

@@ -56,6 +56,7 @@ fn run() -> anyhow::Result<()> {
             commands::write::run_write_checks,
             commands::provision::provision_preview,
             commands::provision::provision_on_demand,
+            commands::provision::provision_match,
             commands::scan::run_scan,
             commands::cleanup::sweep_journal,
             commands::sso::run_oidc,

@@ -83,6 +83,11 @@ async function testObjects() {
   }
   return out;
 }
+/** Empty a text field the way typing would (WebDriver cannot send empty text). */
+function clearField(id) {
+  return s.exec(`const el = document.getElementById(${JSON.stringify(id)}); el.value = ""; el.dispatchEvent(new Event("input", { bubbles: true }));`);
+}
+
 function select(id, value) {
   return s.exec(`const el = document.getElementById(${JSON.stringify(id)}); el.value = ${JSON.stringify(value)}; el.dispatchEvent(new Event("change", { bubbles: true }));`);
 }
@@ -193,6 +198,81 @@ test('provision on demand names the broken step and its diagnosis', async () => 
   } finally {
     await setQuirks('');
   }
+});
+
+test('a real userName is only looked up; the update branch is rehearsed with the app\'s own user', async () => {
+  await select('prov-dialect', 'entra-default');
+  const real = 'alice@example.com';
+  const found = await (await fetch(`${base}/Users?filter=${encodeURIComponent(`userName eq "${real}"`)}`, { headers: TOKEN, signal: AbortSignal.timeout(5000) })).json();
+  const aliceId = found.Resources[0].id;
+  await s.type('#prov-userName', real);
+  await clearLog();
+  await s.click('#provision');
+  await s.waitFor('#provision-match[data-found="true"]', 15000);
+  const said = await s.text('#provision-match');
+  assert.match(said, /already exists on the target/);
+  assert.match(said, /Preflight will not modify it/);
+  const lookups = await requestLog();
+  assert.ok(lookups.length >= 1 && lookups.every((r) => r.method === 'GET'), 'the lookup is read-only');
+  assert.ok(lookups.some((r) => decodeURIComponent(r.path.replace(/\+/g, ' ')).includes(`userName eq "${real}"`)), 'Entra\'s own match filter');
+  assert.equal((await s.findAll('#consent[open]')).length, 0, 'no consent before the admin chooses');
+
+  // The admin chooses the rehearsal: the consent lists the app's own user, and why it exists.
+  await s.click('#provision-rehearse');
+  const names = await consentNames();
+  assert.equal(names.length, 1, names.join(', '));
+  assert.match(names[0], /^preflight-test-[0-9a-f]{8}-entra-default-1@example\.invalid$/);
+  assert.match(await s.text('#consent-objects'), /earlier provisioning cycle/);
+  await clearLog();
+  await s.click('#consent-accept');
+  await s.waitFor('#provision-result[data-run="3"]', RUN_TIMEOUT_MS, 250);
+  assert.equal(await s.attr('#provision-result', 'data-status'), 'pass', await s.text('#provision-result'));
+  await s.waitFor('#provision-rehearsal-note');
+  const first = await s.text('#provision-steps li.od-step:nth-child(1)');
+  assert.match(first, /earlier provisioning cycle/);
+  assert.match(await s.text('#provision-steps li.od-step:nth-child(2)'), /match the user/);
+
+  const log = await requestLog();
+  const posts = log.filter((r) => r.method === 'POST' && r.path.endsWith('/Users'));
+  assert.equal(posts.length, 1, 'one create: the IdP updates the user its match found');
+  assert.doesNotMatch(posts[0].body, new RegExp(real), 'the real userName is never sent');
+  const postAt = log.indexOf(posts[0]);
+  const matchAt = log.findIndex((r) => r.method === 'GET' && r.path.includes('filter='));
+  assert.ok(postAt < matchAt, 'the user exists before the match');
+  const patch = log.find((r) => r.method === 'PATCH' && /"Replace"/.test(r.body) && /givenName/.test(r.body));
+  assert.ok(patch, 'Entra\'s update shape: Replace ops');
+  assert.ok(log.filter((r) => r.method !== 'GET').every((r) => !r.path.includes(aliceId)), 'the real user is never written to');
+  assert.deepEqual(await testObjects(), [], 'the rehearsal user is removed');
+  await clearField('prov-userName');
+  await s.click('#prov-rehearse');
+  assert.equal(await s.attr('section[aria-labelledby="prov-h"]', 'data-rehearse'), 'false');
+});
+
+test('pasted mapping overrides are sent with the run', async () => {
+  await setQuirks('strict-attributes');
+  try {
+    await s.exec('document.querySelector("#prov-mapping-paste").open = true');
+    await s.type('#prov-mapping', 'remove = ["roles"]');
+    await clearLog();
+    await s.click('#provision');
+    await consentNames();
+    await s.click('#consent-accept');
+    await s.waitFor('#provision-result[data-run="4"]', RUN_TIMEOUT_MS, 250);
+    assert.equal(await s.attr('#provision-result', 'data-status'), 'pass', await s.text('#provision-result'));
+    await s.waitFor('#provision-mapping-note');
+    const post = (await requestLog()).find((r) => r.method === 'POST' && r.path.endsWith('/Users'));
+    assert.doesNotMatch(post.body, /"roles"/);
+    // A file the core refuses is explained before anything is sent.
+    await s.type('#prov-mapping', 'remove = ["userName"]');
+    await clearLog();
+    await s.click('#provision');
+    await until('return /every IdP matches users on it/.test(document.body.textContent)', 'the mapping error');
+    assert.deepEqual(await requestLog(), [], 'nothing was sent');
+    await clearField('prov-mapping');
+  } finally {
+    await setQuirks('');
+  }
+  assert.deepEqual(await testObjects(), []);
 });
 
 test('the tenant scan streams its pages and reports the inventory', async () => {

@@ -294,7 +294,7 @@ export const ipcError = {
   "message": "bad URL"
 } satisfies IpcError;
 
-import type { BundleInput, BundlePreview, DialectInfo, ExplainedError, JournalSweep, OidcInput, OnDemandOutcome, SamlInput, ScanEvent, TraceInput, TraceView, WriteOutcome, WritePreview } from './types';
+import type { BundleInput, BundlePreview, DialectInfo, ExplainedError, JournalSweep, MatchOutcome, OidcInput, OnDemandOutcome, SamlInput, ScanEvent, TraceInput, TraceView, WriteOutcome, WritePreview } from './types';
 
 export const writePreview = {
   "run_id": "ab12cd34",
@@ -429,6 +429,8 @@ export const dialectInfo = {
 } satisfies DialectInfo;
 
 export const onDemandOutcome = {
+  "rehearsal": true,
+  "mapping_applied": true,
   "report": {
     "schema_version": 1,
     "tool": {
@@ -590,6 +592,8 @@ export const onDemandOutcome = {
 } satisfies OnDemandOutcome;
 
 export const onDemandNotRun = {
+  "rehearsal": false,
+  "mapping_applied": false,
   "report": {
     "schema_version": 1,
     "tool": {
@@ -687,6 +691,14 @@ export const onDemandNotRun = {
   },
   "cleanup_exchanges": []
 } satisfies OnDemandOutcome;
+
+export const provisionMatch = {
+  "user_name": "ada@corp.example",
+  "found": true,
+  "count": 1,
+  "message": "ada@corp.example already exists on the target.",
+  "request": "GET https://scim.example.com/Users?filter=… → 200"
+} satisfies MatchOutcome;
 
 export const scanEvents = [
   {

@@ -2,7 +2,7 @@
 import { invoke, Channel } from '@tauri-apps/api/core';
 import { getCurrentWebview } from '@tauri-apps/api/webview';
 import type {
-  CheckInfo, DemoServer, IdpId, IpcError, LastResults, ProfileView, ProfileInput, RotationStep, RotationView, TokenWarnings, UrlProblem, VendorOption, GuideView, Report, ResultsOf, RunEvent, TokenSource, BundleInput, BundlePreview, DialectInfo, ExplainedError, JournalSweep, OidcInput, OnDemandOutcome, SamlInput, ScanEvent, WriteOutcome, WritePreview, TraceInput, TraceView, RedactSummary,
+  CheckInfo, DemoServer, IdpId, IpcError, LastResults, ProfileView, ProfileInput, RotationStep, RotationView, TokenWarnings, UrlProblem, VendorOption, GuideView, Report, ResultsOf, RunEvent, TokenSource, BundleInput, BundlePreview, DialectInfo, ExplainedError, JournalSweep, MatchOutcome, OidcInput, OnDemandOutcome, SamlInput, ScanEvent, WriteOutcome, WritePreview, TraceInput, TraceView, RedactSummary,
 } from './types';
 
 function toIpcError(e: unknown): IpcError {
@@ -88,15 +88,22 @@ export function runWriteChecks(runId: string, tokenSource: TokenSource, idp: Idp
   channel.onmessage = onEvent;
   return call<WriteOutcome>('run_write_checks', { runId, tokenSource, idp, onEvent: channel });
 }
-export const provisionPreview = (url: string, dialect: string, userJson: string) =>
-  call<WritePreview>('provision_preview', { url, dialect, userJson });
+/** Options of a Provision-on-demand run: overrides text (TOML/JSON, as `--mapping FILE`) and the update rehearsal. */
+export interface ProvisionOptions { mapping: string | null; rehearseUpdate: boolean }
+export const provisionPreview = (url: string, dialect: string, userJson: string, opts: ProvisionOptions = { mapping: null, rehearseUpdate: false }) =>
+  call<WritePreview>('provision_preview', { url, dialect, userJson, mapping: opts.mapping, rehearseUpdate: opts.rehearseUpdate });
 export function provisionOnDemand(
   runId: string, tokenSource: TokenSource, userJson: string, onEvent: (e: RunEvent) => void,
+  opts: ProvisionOptions = { mapping: null, rehearseUpdate: false },
 ): Promise<OnDemandOutcome> {
   const channel = new Channel<RunEvent>();
   channel.onmessage = onEvent;
-  return call<OnDemandOutcome>('provision_on_demand', { runId, tokenSource, userJson, onEvent: channel });
+  return call<OnDemandOutcome>('provision_on_demand', {
+    runId, tokenSource, userJson, mapping: opts.mapping, rehearseUpdate: opts.rehearseUpdate, onEvent: channel,
+  });
 }
+export const provisionMatch = (url: string, dialect: string, tokenSource: TokenSource, userName: string) =>
+  call<MatchOutcome>('provision_match', { url, dialect, tokenSource, userName });
 export function runScan(url: string, tokenSource: TokenSource, pageSize: number, onEvent: (e: ScanEvent) => void): Promise<Report> {
   const channel = new Channel<ScanEvent>();
   channel.onmessage = onEvent;

@@ -117,8 +117,11 @@ export interface OnDemandStep {
   label: string; method: string; path: string; state: StepState; exchanges: string[]; idp_conclusion: string;
 }
 export interface OnDemandOutcome {
+  rehearsal: boolean; mapping_applied: boolean;
   report: Report; result: CheckResult | null; steps: OnDemandStep[]; cleanup: CleanupSummary; cleanup_exchanges: string[];
 }
+/** The read-only lookup of a userName (src-tauri/src/commands/provision.rs `provision_match`). */
+export interface MatchOutcome { user_name: string; found: boolean; count: number; message: string; request: string }
 export type ScanEvent = {
   event: 'page'; collection: string; start_index: number | null; status: number | null; requests: number;
 };
