@@ -16,7 +16,7 @@ use preflight_core::guide::{FilledField, FilledGuide, FilledStep, LogPlace, Part
 use preflight_core::lifecycle::{
     ConnectionTest, ExpiryBand, RotationStep, StepState, StepView, TokenExpiry,
 };
-use preflight_core::profile::ProfileAuth;
+use preflight_core::profile::{ProfileAuth, SignIn};
 use preflight_core::target::Idp;
 use preflight_core::vendor::{AuthStyle, UrlProblem};
 
@@ -46,6 +46,16 @@ pub fn profile_view() -> ProfileView {
             days_left: Some(4),
             band: ExpiryBand::Critical,
         },
+        sign_in: SignIn {
+            app_name: Some("Acme SSO".into()),
+            client_id: Some("0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0".into()),
+            issuer: Some("https://login.example.com/acme/v2.0".into()),
+            tenant_id: Some("acme.example.com".into()),
+            redirect_uris: vec![
+                "https://app.example.com/auth/callback".into(),
+                "https://app.example.com/saml/acs".into(),
+            ],
+        },
     }
 }
 
@@ -63,6 +73,7 @@ pub fn render() -> String {
             days_left: None,
             band: ExpiryBand::Unknown,
         },
+        sign_in: SignIn::default(),
         ..profile_view()
     };
     out += &ts_const(
@@ -81,7 +92,8 @@ pub fn render() -> String {
             "id": "acme", "name": "Acme", "base_url": "https://scim.example.com/scim/v2", "idp": "okta",
             "auth": {"kind": "client-credentials", "token_url": "https://idp.example.com/oauth2/token",
                      "client_id": "scim-client", "scope": "scim.read"},
-            "vendor": "stackit", "token_expires_at": "2026-05-06"
+            "vendor": "stackit", "token_expires_at": "2026-05-06",
+            "sign_in": {"app_name": "Acme SSO", "redirect_uris": ["https://app.example.com/auth/callback"]}
         })),
     );
     out += &ts_const(

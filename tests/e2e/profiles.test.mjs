@@ -87,7 +87,7 @@ async function demoUrl() {
 }
 
 /** Fill and save the profile form; `fields` holds the optional parts. */
-async function saveProfile({ name, url, secret, cc, expires }) {
+async function saveProfile({ name, url, secret, cc, expires, signIn }) {
   await s.click('[data-step="profiles"]');
   await s.click('#new-profile');
   await s.type('#pf-name', name);
@@ -102,6 +102,14 @@ async function saveProfile({ name, url, secret, cc, expires }) {
   if (expires) {
     await choose('#pf-expiry-mode', 'entered');
     await choose('#pf-expiry', expires, 'input');
+  }
+  if (signIn) {
+    await s.click('#pf-sign-in summary');
+    await until(async () => s.exec('return document.getElementById("pf-sign-in").open'), 'sign-in section open', 5000);
+    await choose('#pf-redirect-uris', signIn.redirectUris.join('\n'), 'input');
+    // Below the fold of the app's scrolling panel: bring it into view as a user would.
+    await s.exec('document.getElementById("pf-sso-client-id").scrollIntoView({ block: "center" })');
+    await s.type('#pf-sso-client-id', signIn.clientId);
   }
   await s.click('#pf-save');
   const id = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
@@ -223,4 +231,34 @@ test('a vendor is chosen from the list and its URL pattern explains what is wron
   const onTarget = await until(async () => s.exec('return document.getElementById("target-url-problem")?.textContent ?? ""'), 'Target step URL problem');
   assert.match(onTarget, /Airia base URL/);
   await choose('#target-vendor', '');
+});
+
+test('the sign-in section keeps two redirect URIs: saved, in profiles.json, shown again on reopening', async () => {
+  const redirectUris = ['https://app.example.com/auth/callback', 'http://localhost:3000/cb'];
+  const id = await saveProfile({
+    name: 'E2E sign in', url: 'https://scim.example.com/scim/v2', secret: 'tok-sso',
+    signIn: { redirectUris, clientId: 'e2e-sso-client' },
+  });
+  const saved = JSON.parse(readFileSync(join(CONFIG, 'preflight', 'profiles.json'), 'utf8'));
+  const profile = saved.profiles.find((p) => p.id === id);
+  assert.deepEqual(profile.sign_in, { client_id: 'e2e-sso-client', redirect_uris: redirectUris });
+
+  // Reopened, the section is open and lists both URIs, one per line.
+  await s.click(`li.profile[data-profile="${id}"] [data-action="edit"]`);
+  await s.waitFor('#pf-redirect-uris');
+  assert.equal(await s.exec('return document.getElementById("pf-sign-in").open'), true);
+  assert.equal(await s.exec('return document.getElementById("pf-redirect-uris").value'), redirectUris.join('\n'));
+  assert.equal(await s.exec('return document.getElementById("pf-sso-client-id").value'), 'e2e-sso-client');
+
+  // A plain-http URI that is not localhost is refused in the form and nothing is saved.
+  await choose('#pf-redirect-uris', `${redirectUris[0]}\nhttp://app.example.com/cb`, 'input');
+  await s.click('#pf-save');
+  const problem = await until(
+    async () => s.exec('return [...document.querySelectorAll("#pf-sign-in .field-error")].map((e) => e.textContent).join(" ")'),
+    'redirect URI problem shown',
+  );
+  assert.match(problem, /http only for localhost/);
+  await s.click('#profile-form .nav-buttons button.secondary');
+  const after = JSON.parse(readFileSync(join(CONFIG, 'preflight', 'profiles.json'), 'utf8'));
+  assert.deepEqual(after.profiles.find((p) => p.id === id).sign_in.redirect_uris, redirectUris);
 });

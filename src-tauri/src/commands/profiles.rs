@@ -10,7 +10,7 @@ use super::secrets::keyring_error;
 use crate::error::{IpcError, IpcResult};
 use preflight_core::lifecycle::{Clock, RotationStore, TokenExpiry, assess};
 use preflight_core::profile::{
-    Profile, ProfileAuth, ProfileError, ProfileId, ProfileStore, parse_expiry,
+    Profile, ProfileAuth, ProfileError, ProfileId, ProfileStore, SignIn, parse_expiry,
 };
 use preflight_core::secrets::{KeyringStore, SecretStore, SecretStoreError, with_timeout};
 use preflight_core::target::{Credential, Idp};
@@ -46,6 +46,9 @@ pub struct ProfileInput {
     /// Absent: keep the saved expiry; empty: none; else `YYYY-MM-DD` or RFC 3339.
     #[serde(default)]
     pub token_expires_at: Option<String>,
+    /// Absent: keep the saved sign-in facts; present: replace them (blank fields clear).
+    #[serde(default)]
+    pub sign_in: Option<SignIn>,
 }
 
 /// A saved profile as the UI shows it: settings, where its secret lives, days left.
@@ -61,6 +64,9 @@ pub struct ProfileView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor: Option<String>,
     pub expiry: TokenExpiry,
+    /// The app's SSO sign-in as recorded (absent when nothing is).
+    #[serde(skip_serializing_if = "SignIn::is_empty")]
+    pub sign_in: SignIn,
 }
 
 impl ProfileView {
@@ -75,6 +81,7 @@ impl ProfileView {
             vendor: p.vendor.clone(),
             // An unreadable expiry cannot be in a validated profile; treat it as unknown.
             expiry: assess(p.token_expiry().ok().flatten(), clock.now()),
+            sign_in: p.sign_in.clone(),
         }
     }
 }
@@ -87,6 +94,7 @@ pub(crate) fn profile_error(e: ProfileError) -> IpcError {
         ProfileError::InvalidTokenUrl(_) => "input/token-url",
         ProfileError::EmptyClientId => "input/client-id",
         ProfileError::InvalidExpiry { .. } => "input/expiry",
+        ProfileError::InvalidSignIn { .. } => "input/sign-in",
         ProfileError::NotFound { .. } => "profile/not-found",
         ProfileError::MissingSecret { .. } => "secrets/missing",
         ProfileError::Keyring(k) => return keyring_error(k.clone()),
@@ -175,6 +183,11 @@ pub fn save(profiles: &ProfileStore, input: ProfileInput, clock: Clock) -> IpcRe
     if let Some(raw) = &profile.token_expires_at {
         parse_expiry(raw).map_err(profile_error)?;
     }
+    profile.sign_in = match input.sign_in {
+        Some(given) => given.normalised(),
+        None => existing.map(|p| p.sign_in).unwrap_or_default(),
+    };
+    profile.validate().map_err(profile_error)?;
     // Warnings (a corrupt file moved aside) surface on the next list.
     let _ = profiles.upsert(profile.clone()).map_err(profile_error)?;
     Ok(ProfileView::of(&profile, clock))
@@ -226,6 +239,11 @@ pub fn credential(
 pub async fn save_profile(profile: ProfileInput) -> IpcResult<ProfileView> {
     crate::limits::profile_name(&profile.name)?;
     crate::limits::url("base URL", &profile.base_url)?;
+    if let Some(sign_in) = &profile.sign_in {
+        for uri in sign_in.redirect_uris.iter().chain(&sign_in.issuer) {
+            crate::limits::url("redirect URI or issuer", uri)?;
+        }
+    }
     let (profiles, clock) = (store()?, clock()?);
     blocking(move || save(&profiles, profile, clock)).await
 }
@@ -285,6 +303,7 @@ mod tests {
     use preflight_core::Secret;
     use preflight_core::lifecycle::ExpiryBand;
     use preflight_core::secrets::MemoryStore;
+    use serde_json::Value;
 
     fn cc_input(id: &str) -> ProfileInput {
         serde_json::from_value(serde_json::json!({
@@ -317,6 +336,59 @@ mod tests {
         assert_eq!(view.idp, Idp::Okta);
         assert_eq!(view.expiry.days_left, Some(18));
         assert_eq!(list(&profiles, fixed_now()).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn sign_in_facts_are_saved_kept_and_cleared() {
+        let (_dir, profiles) = temp_profiles("sign-in");
+        let with = |sign_in: Value| -> ProfileInput {
+            let mut v = serde_json::json!({
+                "id": "acme", "name": "Acme", "base_url": "https://scim.example.com/scim/v2", "idp": "entra"
+            });
+            if !sign_in.is_null() {
+                v["sign_in"] = sign_in;
+            }
+            serde_json::from_value(v).unwrap()
+        };
+        let view = save(
+            &profiles,
+            with(serde_json::json!({
+                "app_name": " Acme SSO ", "client_id": "",
+                "redirect_uris": ["https://app.example.com/cb", " ", "http://localhost:3000/cb"]
+            })),
+            fixed_now(),
+        )
+        .unwrap();
+        assert_eq!(view.sign_in.app_name.as_deref(), Some("Acme SSO"));
+        assert_eq!(view.sign_in.client_id, None);
+        assert_eq!(
+            view.sign_in.redirect_uris,
+            ["https://app.example.com/cb", "http://localhost:3000/cb"]
+        );
+        let json = serde_json::to_value(&view).unwrap();
+        assert_eq!(
+            json["sign_in"]["redirect_uris"][1],
+            "http://localhost:3000/cb"
+        );
+        // Absent: kept (an older UI call); an empty object: cleared, and not serialised.
+        let kept = save(&profiles, with(Value::Null), fixed_now()).unwrap();
+        assert_eq!(kept.sign_in, view.sign_in);
+        let cleared = save(&profiles, with(serde_json::json!({})), fixed_now()).unwrap();
+        assert!(
+            serde_json::to_value(&cleared)
+                .unwrap()
+                .get("sign_in")
+                .is_none()
+        );
+        // A plain-http redirect URI is refused with a stable code and nothing changes.
+        let e = save(
+            &profiles,
+            with(serde_json::json!({"redirect_uris": ["http://app.example.com/cb"]})),
+            fixed_now(),
+        )
+        .unwrap_err();
+        assert_eq!(e.code, "input/sign-in", "{}", e.message);
+        assert!(list(&profiles, fixed_now()).unwrap()[0].sign_in.is_empty());
     }
 
     #[test]

@@ -286,6 +286,16 @@ export const profileView = {
     "expires_at": "2026-05-06T00:00:00Z",
     "days_left": 4,
     "band": "critical"
+  },
+  "sign_in": {
+    "app_name": "Acme SSO",
+    "client_id": "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
+    "issuer": "https://login.example.com/acme/v2.0",
+    "tenant_id": "acme.example.com",
+    "redirect_uris": [
+      "https://app.example.com/auth/callback",
+      "https://app.example.com/saml/acs"
+    ]
   }
 } satisfies ProfileView;
 
@@ -1471,6 +1481,16 @@ export const tokenWarnings = {
         "expires_at": "2026-05-06T00:00:00Z",
         "days_left": 4,
         "band": "critical"
+      },
+      "sign_in": {
+        "app_name": "Acme SSO",
+        "client_id": "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
+        "issuer": "https://login.example.com/acme/v2.0",
+        "tenant_id": "acme.example.com",
+        "redirect_uris": [
+          "https://app.example.com/auth/callback",
+          "https://app.example.com/saml/acs"
+        ]
       }
     },
     {
@@ -1500,6 +1520,12 @@ export const profileInput = {
   "id": "acme",
   "idp": "okta",
   "name": "Acme",
+  "sign_in": {
+    "app_name": "Acme SSO",
+    "redirect_uris": [
+      "https://app.example.com/auth/callback"
+    ]
+  },
   "token_expires_at": "2026-05-06",
   "vendor": "stackit"
 } satisfies ProfileInput;

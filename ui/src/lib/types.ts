@@ -59,13 +59,18 @@ export type ProfileAuth =
 export type SecretKind = 'token' | 'client-secret';
 export type ExpiryBand = 'ok' | 'warn' | 'critical' | 'expired' | 'unknown';
 export interface TokenExpiry { expires_at?: string; days_left?: number; band: ExpiryBand }
+/** The app's SSO sign-in as registered at the IdP (optional facts; compared by the routing lint). */
+export interface SignIn {
+  app_name?: string; client_id?: string; issuer?: string; tenant_id?: string; redirect_uris?: string[];
+}
 export interface ProfileView {
   id: string; name: string; base_url: string; idp: IdpId; auth: ProfileAuth; secret_kind: SecretKind;
-  vendor?: string; expiry: TokenExpiry;
+  vendor?: string; expiry: TokenExpiry; sign_in?: SignIn;
 }
 /** What `save_profile` takes; absent optional fields keep the saved values. Never a secret. */
 export interface ProfileInput {
   id: string; name: string; base_url: string; idp: IdpId; auth?: ProfileAuth; vendor?: string; token_expires_at?: string;
+  sign_in?: SignIn;
 }
 export interface TokenWarnings { now: string; fake_clock: boolean; expiring: ProfileView[] }
 export type RotationStep = 'create_new' | 'update_idp' | 'connection_test' | 'verify_provisioning' | 'revoke_old';

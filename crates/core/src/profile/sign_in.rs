@@ -107,7 +107,7 @@ fn invalid(field: &'static str, reason: String) -> ProfileError {
     ProfileError::InvalidSignIn { field, reason }
 }
 
-/// A name or identifier: not blank, bounded, no control characters; identifiers also no spaces.
+/// A name or identifier: not blank, bounded, plain text; identifiers also no spaces.
 fn identifier(field: &'static str, value: &str, spaces_allowed: bool) -> Result<(), ProfileError> {
     if value.trim().is_empty() {
         return Err(invalid(field, "it is empty; leave it out instead".into()));
@@ -120,10 +120,12 @@ fn identifier(field: &'static str, value: &str, spaces_allowed: bool) -> Result<
             ),
         ));
     }
-    if value.chars().any(char::is_control) {
+    // Shown in the app, the CLI and reports: no control, C1 or text-direction characters.
+    if value.chars().any(char::is_control) || crate::report::terminal_safe(value) != value {
         return Err(invalid(
             field,
-            "it contains a control character or line break; paste it again without them".into(),
+            "it contains a control character, line break or text-direction mark; paste it again as plain text"
+                .into(),
         ));
     }
     if !spaces_allowed && value.chars().any(char::is_whitespace) {
@@ -246,6 +248,14 @@ mod tests {
                 },
                 "app name",
                 "control",
+            ),
+            (
+                SignIn {
+                    app_name: Some("Acme \u{202e}dorp".into()),
+                    ..SignIn::default()
+                },
+                "app name",
+                "text-direction",
             ),
             (
                 SignIn {
