@@ -11,7 +11,9 @@
 //!   write past the limit fails with EFBIG instead of killing the process;
 //! * journal: a journal directory whose parent is a regular file (ENOTDIR, any user), and an
 //!   immutable journal file;
-//! * keyring: a child process whose `DBUS_SESSION_BUS_ADDRESS` names a socket that does not exist.
+//! * keyring: a child process whose `DBUS_SESSION_BUS_ADDRESS` names a socket that does not
+//!   exist (absent), and one inside a private D-Bus session whose gnome-keyring login
+//!   collection was locked over D-Bus, with no display for the unlock prompt (locked).
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
@@ -495,6 +497,100 @@ fn absent_keyring_child_saves() {
             err,
             ProfileError::Keyring(SecretStoreError::Unavailable { .. })
         ),
+        "{err:?}"
+    );
+    assert!(!err.to_string().contains("canary"));
+    println!("{ERROR_LINE}{err}");
+}
+
+// --- (d) locked keyring -----------------------------------------------------------------
+
+/// Inside `dbus-run-session`: a throwaway HOME ($1), gnome-keyring unlocked with a password,
+/// its login collection then locked through the Secret Service `Lock` call, no display (so
+/// the unlock prompt cannot appear), then the child test (the remaining arguments).
+const LOCKED_KEYRING_SESSION: &str = r#"
+HOME="$1"; shift
+export HOME XDG_DATA_HOME="$HOME/data" XDG_RUNTIME_DIR="$HOME/run"
+mkdir -p "$XDG_DATA_HOME" "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
+unset DISPLAY WAYLAND_DISPLAY
+eval "$(printf pass | gnome-keyring-daemon --unlock --components=secrets)" || exit 90
+timeout 10 dbus-send --session --dest=org.freedesktop.secrets --type=method_call --print-reply \
+  /org/freedesktop/secrets org.freedesktop.Secret.Service.Lock \
+  array:objpath:/org/freedesktop/secrets/collection/login >/dev/null || exit 91
+exec "$@"
+"#;
+
+#[test]
+fn locked_keyring_refuses_the_save_and_keeps_the_file() {
+    for tool in ["dbus-run-session", "gnome-keyring-daemon", "dbus-send"] {
+        if Command::new("sh")
+            .args(["-c", &format!("command -v {tool}")])
+            .output()
+            .map(|o| !o.status.success())
+            .unwrap_or(true)
+        {
+            eprintln!("SKIP: {tool} is not installed; the locked-keyring case needs it");
+            return;
+        }
+    }
+    let (tmp, store, before) = saved_store();
+    let home = tmp.path().join("home");
+    let exe = std::env::current_exe().unwrap();
+    let out = Command::new("timeout")
+        .args([
+            "60",
+            "dbus-run-session",
+            "--",
+            "sh",
+            "-c",
+            LOCKED_KEYRING_SESSION,
+            "sh",
+        ])
+        .arg(&home)
+        .arg(exe)
+        .args([
+            "--exact",
+            "locked_keyring_child_saves",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(CHILD_DIR_ENV, store.dir())
+        .output()
+        .expect("run dbus-run-session");
+    assert!(
+        out.status.success(),
+        "locked-keyring session failed ({:?}; 90 = keyring did not start, 91 = lock refused):\n{}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let msg = child_error(&out);
+    assert!(
+        msg.contains("locked") && msg.contains("gnome-keyring-daemon --unlock"),
+        "the message says the keyring is locked and how to unlock it: {msg}"
+    );
+    assert_untouched(&store, &before);
+}
+
+/// Child half of [`locked_keyring_refuses_the_save_and_keeps_the_file`].
+#[test]
+fn locked_keyring_child_saves() {
+    let Some(dir) = std::env::var_os(CHILD_DIR_ENV) else {
+        return;
+    };
+    let store = ProfileStore::new(PathBuf::from(dir));
+    let keyring = preflight_core::secrets::blocking_with_timeout(KeyringStore::open, 10)
+        .expect("the private session has a Secret Service");
+    let secrets = TimeLimited::new(Arc::new(keyring) as Arc<dyn SecretStore>, 10);
+    let err = store
+        .save(
+            profile("acme-test", "Acme test"),
+            &Secret::new("canary-keyring-locked"),
+            &secrets,
+        )
+        .expect_err("saving into a locked keyring must fail");
+    assert!(
+        matches!(err, ProfileError::Keyring(SecretStoreError::Locked { .. })),
         "{err:?}"
     );
     assert!(!err.to_string().contains("canary"));
