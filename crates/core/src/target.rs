@@ -98,6 +98,9 @@ pub struct Target {
     pub idp: Idp,
     pub dialects: Vec<String>,
     pub vendor: Option<String>,
+    /// `vendor` was recognised from the base URL's host (`vendor::detect`), not chosen by the
+    /// admin; the vendor checks say so, with how to turn it off.
+    pub vendor_detected: bool,
     pub write: bool,
     /// Expiry the admin recorded for a non-JWT token (profiles), if any.
     pub token_expires_at: Option<OffsetDateTime>,
@@ -140,6 +143,7 @@ impl Target {
             idp,
             dialects: Vec::new(),
             vendor: None,
+            vendor_detected: false,
             write: false,
             token_expires_at: None,
             federation: None,

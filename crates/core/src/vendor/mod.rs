@@ -8,6 +8,7 @@
 //! [`Vendor::summary_view`]. Everything is `Serialize`.
 
 pub mod checks;
+pub mod detect;
 mod model;
 mod url_pattern;
 

@@ -167,6 +167,15 @@ impl UrlPattern {
         Ok(())
     }
 
+    /// The host when the pattern names one (`accounts.stackit.cloud`); `None` for `{host}`,
+    /// which any deployment may fill, so the URL's host says nothing about the product.
+    pub fn literal_host(&self) -> Option<&str> {
+        match &self.host {
+            Part::Literal(host) => Some(host),
+            _ => None,
+        }
+    }
+
     fn rest_from(&self, i: usize) -> String {
         let parts: Vec<String> = self.segments[i..]
             .iter()

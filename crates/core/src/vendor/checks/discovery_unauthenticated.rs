@@ -44,49 +44,54 @@ impl Check for DiscoveryUnauthenticated {
     }
 
     async fn run(&self, ctx: &RunCtx<'_>) -> Verdict {
-        if let Some(blocked) = ctx.blocked_by(&[ENDPOINT_GATE]) {
-            return blocked;
-        }
-        let vendor = match vendor_for(ctx.target(), DOC.id) {
-            Ok(v) => v,
-            Err(reason) => return Verdict::Skip(reason),
-        };
-        let mut evidence = Vec::new();
-        for path in DISCOVERY_PATHS {
-            let x = ctx
-                .probe
-                .fetch(
-                    Req::get(path)
-                        .auth(AuthMode::None)
-                        .purpose("discovery without a token"),
-                )
-                .await;
-            evidence.push(x.id.clone());
-            match x.status() {
-                Some(200) => {}
-                Some(401) | Some(403) => {
-                    return Verdict::fail(
-                        format!("{path} answers 200 without a token, as {} documents", vendor.name),
-                        format!("{path} → {}", outcome(&x)),
-                        evidence,
-                        Cause::new("auth/discovery-requires-auth").detail(format!(
-                            "{} serves discovery without authentication; a token demand here means the URL is not {}'s \
-                             SCIM endpoint (another environment, a gateway or a proxy).",
-                            vendor.name, vendor.name
-                        )),
-                    );
-                }
-                _ => {
-                    return match unexpected(&x, &format!("200 from {path} without a token")) {
-                        Verdict::Fail(mut f) => {
-                            f.evidence = evidence;
-                            Verdict::Fail(f)
-                        }
-                        other => other,
-                    };
-                }
+        super::noted(ctx.target(), judge(ctx).await)
+    }
+}
+
+/// The check proper; `run` adds where the vendor came from.
+async fn judge(ctx: &RunCtx<'_>) -> Verdict {
+    if let Some(blocked) = ctx.blocked_by(&[ENDPOINT_GATE]) {
+        return blocked;
+    }
+    let vendor = match vendor_for(ctx.target(), DOC.id) {
+        Ok(v) => v,
+        Err(reason) => return Verdict::Skip(reason),
+    };
+    let mut evidence = Vec::new();
+    for path in DISCOVERY_PATHS {
+        let x = ctx
+            .probe
+            .fetch(
+                Req::get(path)
+                    .auth(AuthMode::None)
+                    .purpose("discovery without a token"),
+            )
+            .await;
+        evidence.push(x.id.clone());
+        match x.status() {
+            Some(200) => {}
+            Some(401) | Some(403) => {
+                return Verdict::fail(
+                    format!("{path} answers 200 without a token, as {} documents", vendor.name),
+                    format!("{path} → {}", outcome(&x)),
+                    evidence,
+                    Cause::new("auth/discovery-requires-auth").detail(format!(
+                        "{} serves discovery without authentication; a token demand here means the URL is not {}'s \
+                         SCIM endpoint (another environment, a gateway or a proxy).",
+                        vendor.name, vendor.name
+                    )),
+                );
+            }
+            _ => {
+                return match unexpected(&x, &format!("200 from {path} without a token")) {
+                    Verdict::Fail(mut f) => {
+                        f.evidence = evidence;
+                        Verdict::Fail(f)
+                    }
+                    other => other,
+                };
             }
         }
-        Verdict::pass(evidence)
     }
+    Verdict::pass(evidence)
 }

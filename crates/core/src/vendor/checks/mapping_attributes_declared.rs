@@ -38,46 +38,51 @@ impl Check for MappingAttributesDeclared {
     }
 
     async fn run(&self, ctx: &RunCtx<'_>) -> Verdict {
-        if let Some(b) = ctx.blocked_by(&[TOKEN_GATE]) {
-            return b;
+        super::noted(ctx.target(), judge(ctx).await)
+    }
+}
+
+/// The check proper; `run` adds where the vendor came from.
+async fn judge(ctx: &RunCtx<'_>) -> Verdict {
+    if let Some(b) = ctx.blocked_by(&[TOKEN_GATE]) {
+        return b;
+    }
+    let target = ctx.target();
+    let vendor = match vendor_for(target, DOC.id) {
+        Ok(v) => v,
+        Err(reason) => return Verdict::Skip(reason),
+    };
+    let schema = TargetSchema::load(ctx.probe).await;
+    if !schema.readable {
+        return Verdict::Skip("/Schemas could not be read; nothing to compare with".into());
+    }
+    let mut lines = Vec::new();
+    let mut fixes = Vec::new();
+    for d in dialects(target) {
+        let undeclared = schema.undeclared(&sent_paths(target, d, &ctx.options.run_id));
+        if undeclared.is_empty() {
+            continue;
         }
-        let target = ctx.target();
-        let vendor = match vendor_for(target, DOC.id) {
-            Ok(v) => v,
-            Err(reason) => return Verdict::Skip(reason),
-        };
-        let schema = TargetSchema::load(ctx.probe).await;
-        if !schema.readable {
-            return Verdict::Skip("/Schemas could not be read; nothing to compare with".into());
-        }
-        let mut lines = Vec::new();
-        let mut fixes = Vec::new();
-        for d in dialects(target) {
-            let undeclared = schema.undeclared(&sent_paths(target, d, &ctx.options.run_id));
-            if undeclared.is_empty() {
-                continue;
-            }
-            lines.push(format!("{}: {}", d.id, undeclared.join(", ")));
-            let mut tops: Vec<String> = undeclared.iter().map(|p| top_level(p)).collect();
-            tops.dedup();
-            fixes.extend(
-                tops.iter()
-                    .map(|a| d.console.remove_mapping.replace("{attribute}", a)),
-            );
-        }
-        if lines.is_empty() {
-            Verdict::pass(schema.evidence.clone())
-        } else {
-            Verdict::fail(
-                "every attribute of the IdP's create payload is declared in /Schemas",
-                format!("not declared: {}", lines.join("; ")),
-                schema.evidence.clone(),
-                Cause::new("scim/unknown-attribute-rejected").detail(format!(
-                    "{} answers 400 to attributes it does not expect, so every create would fail. In the IdP: {}.",
-                    vendor.name,
-                    fixes.join("; ")
-                )),
-            )
-        }
+        lines.push(format!("{}: {}", d.id, undeclared.join(", ")));
+        let mut tops: Vec<String> = undeclared.iter().map(|p| top_level(p)).collect();
+        tops.dedup();
+        fixes.extend(
+            tops.iter()
+                .map(|a| d.console.remove_mapping.replace("{attribute}", a)),
+        );
+    }
+    if lines.is_empty() {
+        Verdict::pass(schema.evidence.clone())
+    } else {
+        Verdict::fail(
+            "every attribute of the IdP's create payload is declared in /Schemas",
+            format!("not declared: {}", lines.join("; ")),
+            schema.evidence.clone(),
+            Cause::new("scim/unknown-attribute-rejected").detail(format!(
+                "{} answers 400 to attributes it does not expect, so every create would fail. In the IdP: {}.",
+                vendor.name,
+                fixes.join("; ")
+            )),
+        )
     }
 }

@@ -37,41 +37,46 @@ impl Check for RequiredAttributesDeclared {
     }
 
     async fn run(&self, ctx: &RunCtx<'_>) -> Verdict {
-        if let Some(b) = ctx.blocked_by(&[TOKEN_GATE]) {
-            return b;
-        }
-        let vendor = match vendor_for(ctx.target(), DOC.id) {
-            Ok(v) => v,
-            Err(reason) => return Verdict::Skip(reason),
-        };
-        let schema = TargetSchema::load(ctx.probe).await;
-        if !schema.readable {
-            return Verdict::Skip("/Schemas could not be read; nothing to compare with".into());
-        }
-        let paths: Vec<String> = vendor
-            .required_attributes
-            .iter()
-            .map(|a| a.path.clone())
-            .collect();
-        let undeclared = schema.undeclared(&paths);
-        if undeclared.is_empty() {
-            return Verdict::pass(schema.evidence.clone());
-        }
-        let labelled: Vec<String> = vendor
-            .required_attributes
-            .iter()
-            .filter(|a| undeclared.contains(&a.path))
-            .map(|a| format!("{} (`{}`)", a.label, a.path))
-            .collect();
-        Verdict::fail(
-            format!("/Schemas declares every attribute {} requires", vendor.name),
-            format!("not declared: {}", labelled.join(", ")),
-            schema.evidence.clone(),
-            Cause::new("scim/schema-mismatch").detail(format!(
-                "{} documents these as required, but this endpoint does not declare them. Check that the base URL \
-                 is {}'s SCIM endpoint for your tenant.",
-                vendor.name, vendor.name
-            )),
-        )
+        super::noted(ctx.target(), judge(ctx).await)
     }
+}
+
+/// The check proper; `run` adds where the vendor came from.
+async fn judge(ctx: &RunCtx<'_>) -> Verdict {
+    if let Some(b) = ctx.blocked_by(&[TOKEN_GATE]) {
+        return b;
+    }
+    let vendor = match vendor_for(ctx.target(), DOC.id) {
+        Ok(v) => v,
+        Err(reason) => return Verdict::Skip(reason),
+    };
+    let schema = TargetSchema::load(ctx.probe).await;
+    if !schema.readable {
+        return Verdict::Skip("/Schemas could not be read; nothing to compare with".into());
+    }
+    let paths: Vec<String> = vendor
+        .required_attributes
+        .iter()
+        .map(|a| a.path.clone())
+        .collect();
+    let undeclared = schema.undeclared(&paths);
+    if undeclared.is_empty() {
+        return Verdict::pass(schema.evidence.clone());
+    }
+    let labelled: Vec<String> = vendor
+        .required_attributes
+        .iter()
+        .filter(|a| undeclared.contains(&a.path))
+        .map(|a| format!("{} (`{}`)", a.label, a.path))
+        .collect();
+    Verdict::fail(
+        format!("/Schemas declares every attribute {} requires", vendor.name),
+        format!("not declared: {}", labelled.join(", ")),
+        schema.evidence.clone(),
+        Cause::new("scim/schema-mismatch").detail(format!(
+            "{} documents these as required, but this endpoint does not declare them. Check that the base URL \
+             is {}'s SCIM endpoint for your tenant.",
+            vendor.name, vendor.name
+        )),
+    )
 }

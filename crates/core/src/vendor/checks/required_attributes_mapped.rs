@@ -34,65 +34,68 @@ impl Check for RequiredAttributesMapped {
     }
 
     async fn run(&self, ctx: &RunCtx<'_>) -> Verdict {
-        let target = ctx.target();
-        let vendor = match vendor_for(target, DOC.id) {
-            Ok(v) => v,
-            Err(reason) => return Verdict::Skip(reason),
-        };
-        let mut lines = Vec::new();
-        let mut fixes = Vec::new();
-        for d in dialects(target) {
-            let sent: Vec<String> = sent_paths(target, d, &ctx.options.run_id)
-                .iter()
-                .map(|p| p.to_ascii_lowercase())
-                .collect();
-            let missing: Vec<_> = vendor
-                .required_attributes
-                .iter()
-                .filter(|a| {
-                    let p = a.path.to_ascii_lowercase();
-                    !sent.iter().any(|s| {
-                        *s == p
-                            || s.starts_with(&format!("{p}."))
-                            || p.starts_with(&format!("{s}."))
-                    })
+        super::noted(ctx.target(), judge(ctx).await)
+    }
+}
+
+/// The check proper; `run` adds where the vendor came from.
+async fn judge(ctx: &RunCtx<'_>) -> Verdict {
+    let target = ctx.target();
+    let vendor = match vendor_for(target, DOC.id) {
+        Ok(v) => v,
+        Err(reason) => return Verdict::Skip(reason),
+    };
+    let mut lines = Vec::new();
+    let mut fixes = Vec::new();
+    for d in dialects(target) {
+        let sent: Vec<String> = sent_paths(target, d, &ctx.options.run_id)
+            .iter()
+            .map(|p| p.to_ascii_lowercase())
+            .collect();
+        let missing: Vec<_> = vendor
+            .required_attributes
+            .iter()
+            .filter(|a| {
+                let p = a.path.to_ascii_lowercase();
+                !sent.iter().any(|s| {
+                    *s == p || s.starts_with(&format!("{p}.")) || p.starts_with(&format!("{s}."))
                 })
-                .collect();
-            if missing.is_empty() {
-                continue;
-            }
-            lines.push(format!(
-                "{}: {}",
-                d.id,
-                missing
-                    .iter()
-                    .map(|a| format!("{} (`{}`)", a.label, a.path))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-            fixes.extend(
-                missing
-                    .iter()
-                    .map(|a| d.console.add_mapping.replace("{attribute}", &a.path)),
-            );
+            })
+            .collect();
+        if missing.is_empty() {
+            continue;
         }
-        if lines.is_empty() {
-            Verdict::pass(Vec::new())
-        } else {
-            Verdict::fail(
-                format!(
-                    "the IdP's create payload carries every attribute {} requires",
-                    vendor.name
-                ),
-                format!(
-                    "required by {} but not sent: {}",
-                    vendor.name,
-                    lines.join("; ")
-                ),
-                Vec::new(),
-                Cause::new("scim/required-attribute-missing")
-                    .detail(format!("In the IdP: {}.", fixes.join("; "))),
-            )
-        }
+        lines.push(format!(
+            "{}: {}",
+            d.id,
+            missing
+                .iter()
+                .map(|a| format!("{} (`{}`)", a.label, a.path))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        fixes.extend(
+            missing
+                .iter()
+                .map(|a| d.console.add_mapping.replace("{attribute}", &a.path)),
+        );
+    }
+    if lines.is_empty() {
+        Verdict::pass(Vec::new())
+    } else {
+        Verdict::fail(
+            format!(
+                "the IdP's create payload carries every attribute {} requires",
+                vendor.name
+            ),
+            format!(
+                "required by {} but not sent: {}",
+                vendor.name,
+                lines.join("; ")
+            ),
+            Vec::new(),
+            Cause::new("scim/required-attribute-missing")
+                .detail(format!("In the IdP: {}.", fixes.join("; "))),
+        )
     }
 }

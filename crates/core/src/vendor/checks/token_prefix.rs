@@ -33,38 +33,43 @@ impl Check for TokenPrefix {
     }
 
     async fn run(&self, ctx: &RunCtx<'_>) -> Verdict {
-        let Ok(vendor) = vendor_for(ctx.target(), DOC.id) else {
-            return Verdict::Skip("no vendor profile calls for this check".into());
-        };
-        let prefix = vendor.auth.token_prefix.as_deref().unwrap_or_default();
-        let token = match &ctx.target().credential {
-            Credential::Bearer(secret) => secret.expose().trim().to_string(),
-            other => {
-                return Verdict::Skip(format!(
-                    "the run uses {} credentials, not a pasted bearer token",
-                    other.kind()
-                ));
-            }
-        };
-        // `Bearer scim_…` is the duplicated-prefix mistake `auth/token-well-formed` names.
-        let value = token
-            .strip_prefix("Bearer ")
-            .or_else(|| token.strip_prefix("bearer "))
-            .unwrap_or(&token);
-        if value.starts_with(prefix) {
-            Verdict::pass(Vec::new())
-        } else {
-            Verdict::fail(
-                format!("a {} token starting with `{prefix}`", vendor.name),
-                format!("the token does not start with `{prefix}`"),
-                Vec::new(),
-                Cause::new("auth/token-malformed").detail(format!(
-                    "{} SCIM tokens start with `{prefix}`; this value is probably another kind of credential. \
-                     Copy the {} from the vendor's portal again.",
-                    vendor.name,
-                    vendor.auth.token_label.as_deref().unwrap_or("SCIM token")
-                )),
-            )
+        super::noted(ctx.target(), judge(ctx).await)
+    }
+}
+
+/// The check proper; `run` adds where the vendor came from.
+async fn judge(ctx: &RunCtx<'_>) -> Verdict {
+    let Ok(vendor) = vendor_for(ctx.target(), DOC.id) else {
+        return Verdict::Skip("no vendor profile calls for this check".into());
+    };
+    let prefix = vendor.auth.token_prefix.as_deref().unwrap_or_default();
+    let token = match &ctx.target().credential {
+        Credential::Bearer(secret) => secret.expose().trim().to_string(),
+        other => {
+            return Verdict::Skip(format!(
+                "the run uses {} credentials, not a pasted bearer token",
+                other.kind()
+            ));
         }
+    };
+    // `Bearer scim_…` is the duplicated-prefix mistake `auth/token-well-formed` names.
+    let value = token
+        .strip_prefix("Bearer ")
+        .or_else(|| token.strip_prefix("bearer "))
+        .unwrap_or(&token);
+    if value.starts_with(prefix) {
+        Verdict::pass(Vec::new())
+    } else {
+        Verdict::fail(
+            format!("a {} token starting with `{prefix}`", vendor.name),
+            format!("the token does not start with `{prefix}`"),
+            Vec::new(),
+            Cause::new("auth/token-malformed").detail(format!(
+                "{} SCIM tokens start with `{prefix}`; this value is probably another kind of credential. \
+                 Copy the {} from the vendor's portal again.",
+                vendor.name,
+                vendor.auth.token_label.as_deref().unwrap_or("SCIM token")
+            )),
+        )
     }
 }
