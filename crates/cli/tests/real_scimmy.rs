@@ -198,7 +198,7 @@ fn preflight_reads_scimmy_for_every_idp() {
             // B: 401 without WWW-Authenticate (RFC 7644 §2, RFC 6750 §3).
             "warn:auth/users-requires-credential=auth/challenge-missing",
             // C: `userName eq` is case-sensitive (RFC 7644 §3.4.2.2, RFC 7643 §4.1.1).
-            "fail:scim/users-filter-eq=scim/filter-unsupported",
+            "fail:scim/users-filter-eq=scim/filter-case-sensitive",
         ];
         if idp == "onelogin" {
             // F: scim+json although OneLogin's connection test asks for application/json.
@@ -309,7 +309,7 @@ fn preflight_writes_to_scimmy_for_every_dialect() {
             // A, B, C as in the read-only run.
             "warn:scim/discovery-unauthenticated=auth/discovery-requires-auth",
             "warn:auth/users-requires-credential=auth/challenge-missing",
-            "fail:scim/users-filter-eq=scim/filter-unsupported",
+            "fail:scim/users-filter-eq=scim/filter-case-sensitive",
             // D: 201 without a Location header (RFC 7644 §3.3). Creating itself works, so the
             // later write checks still run (and pass).
             "fail:scim/users-create=scim/created-response",

@@ -51,6 +51,7 @@ const QUIRK_DIAGNOSES: &[(&str, &str)] = &[
     ("auth-off", "auth/not-enforced"),
     ("filter-ignored", "scim/filter-ignored"),
     ("filter-unsupported", "scim/filter-unsupported"),
+    ("filter-case-sensitive", "scim/filter-case-sensitive"),
     ("invalid-filter-accepted", "scim/invalid-filter-accepted"),
     ("json-content-type", "scim/content-type"),
     ("html-login-page", "url/not-scim"),

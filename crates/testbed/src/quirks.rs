@@ -40,6 +40,9 @@ pub enum Quirk {
     FilterIgnored,
     /// Any `filter` parameter is answered 400 `invalidFilter`.
     FilterUnsupported,
+    /// Filters compare every string value case-exactly (`userName eq "ALICE"` misses `alice`),
+    /// as a database with a case-sensitive collation does.
+    FilterCaseSensitive,
     /// Malformed filters return 200 with every resource instead of 400.
     InvalidFilterAccepted,
     /// SCIM responses are labelled `application/json`.
@@ -115,6 +118,7 @@ pub const QUIRK_NAMES: &[&str] = &[
     "auth-off",
     "filter-ignored",
     "filter-unsupported",
+    "filter-case-sensitive",
     "invalid-filter-accepted",
     "json-content-type",
     "html-login-page",
@@ -158,6 +162,7 @@ impl Quirk {
             AuthOff => "auth-off",
             FilterIgnored => "filter-ignored",
             FilterUnsupported => "filter-unsupported",
+            FilterCaseSensitive => "filter-case-sensitive",
             InvalidFilterAccepted => "invalid-filter-accepted",
             JsonContentType => "json-content-type",
             HtmlLoginPage => "html-login-page",
@@ -255,6 +260,7 @@ impl FromStr for Quirk {
             "auth-off" => no_value(AuthOff),
             "filter-ignored" => no_value(FilterIgnored),
             "filter-unsupported" => no_value(FilterUnsupported),
+            "filter-case-sensitive" => no_value(FilterCaseSensitive),
             "invalid-filter-accepted" => no_value(InvalidFilterAccepted),
             "json-content-type" => no_value(JsonContentType),
             "html-login-page" => no_value(HtmlLoginPage),

@@ -226,7 +226,13 @@ pub fn list(
         params.excluded.as_deref(),
     )?;
     let store = state.store();
-    let info = leaf_info(kind);
+    let schema_info = leaf_info(kind);
+    let case_sensitive = ctx.on(&Quirk::FilterCaseSensitive);
+    let info = |path: &filter::AttrPath| {
+        let mut leaf = schema_info(path);
+        leaf.case_exact |= case_sensitive;
+        leaf
+    };
     let matched: Vec<Value> = store
         .records(kind)
         .iter()

@@ -21,7 +21,7 @@ static DOC: CheckDoc = CheckDoc {
     fix: "For the SCIM service provider: implement `eq` on `userName` (case-insensitive) and `externalId`, with \
           case-insensitive attribute names (RFC 7644 §3.4.2.2).",
     references: &["RFC 7644 §3.4.2.2", "RFC 7643 §4.1.1"],
-    diagnoses: &["scim/filter-unsupported"],
+    diagnoses: &["scim/filter-unsupported", "scim/filter-case-sensitive"],
 };
 
 #[async_trait]
@@ -55,8 +55,9 @@ impl Check for UsersFilterEq {
         ) else {
             return Verdict::Skip("the first user has no id or userName".into());
         };
+        // The third field: does a miss mean only that case is compared (the lookup itself works)?
         let mut probes = vec![
-            ("userName eq", eq_filter("userName", user_name), true),
+            ("userName eq", eq_filter("userName", user_name), false),
             (
                 "USERNAME eq (upper-cased value)",
                 eq_filter("USERNAME", &user_name.to_uppercase()),
@@ -64,12 +65,12 @@ impl Check for UsersFilterEq {
             ),
         ];
         if let Some(external) = member(&user, "externalId").and_then(Value::as_str) {
-            probes.push(("externalId eq", eq_filter("externalId", external), true));
+            probes.push(("externalId eq", eq_filter("externalId", external), false));
         }
         let mut evidence = vec![list.id.clone()];
-        let mut hard = Vec::new();
-        let mut soft = Vec::new();
-        for (label, filter, required) in probes {
+        let mut unsupported = Vec::new();
+        let mut case_only = Vec::new();
+        for (label, filter, case_probe) in probes {
             let x = ctx
                 .probe
                 .send(
@@ -94,29 +95,30 @@ impl Check for UsersFilterEq {
                 });
             if !found {
                 let line = format!("{label} → {}", outcome(&x));
-                if required {
-                    hard.push(line)
+                if case_probe {
+                    case_only.push(line)
                 } else {
-                    soft.push(line)
+                    unsupported.push(line)
                 }
             }
         }
         let expected = format!("each filter returns the user {user_name}");
-        if !hard.is_empty() {
-            hard.extend(soft);
+        if !unsupported.is_empty() {
+            // The lookup itself fails: the case probe cannot tell anything more.
+            unsupported.extend(case_only);
             return Verdict::fail(
                 expected,
-                hard.join("; "),
+                unsupported.join("; "),
                 evidence,
                 Cause::new("scim/filter-unsupported"),
             );
         }
-        if !soft.is_empty() {
-            return Verdict::warn(
+        if !case_only.is_empty() {
+            return Verdict::fail(
                 expected,
-                soft.join("; "),
+                case_only.join("; "),
                 evidence,
-                Cause::new("scim/filter-unsupported").detail("Attribute names and userName values are case-insensitive in SCIM; an IdP whose UPN differs in case will not match."),
+                Cause::new("scim/filter-case-sensitive"),
             );
         }
         Verdict::pass(evidence)
