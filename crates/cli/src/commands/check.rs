@@ -75,10 +75,17 @@ fn build_target(args: &CheckArgs) -> Result<Target, String> {
     Ok(target)
 }
 
-/// `--vendor` (URL pattern, defaults, vendor checks) and `--mapping` (overrides), validated
-/// before anything is sent.
+/// `--vendor` (URL pattern, defaults, vendor checks; else the vendor the URL's host names) and
+/// `--mapping` (overrides), validated before anything is sent.
 fn vendor_and_mapping(target: Target, args: &CheckArgs) -> Result<Target, String> {
     let mut target = crate::commands::vendors::apply(target, args.vendor.as_deref())?;
+    // Neither --vendor nor the profile named one: the URL's host may (`--vendor generic` stops it).
+    if let Some(v) = preflight_core::vendor::detect::adopt(&mut target) {
+        eprintln!(
+            "note: {}",
+            preflight_core::vendor::detect::note(v, &target.base_url)
+        );
+    }
     if let Some(path) = &args.mapping {
         target.mapping = Some(crate::commands::mapping::load_overrides(path)?);
     }
