@@ -275,6 +275,38 @@ test('pasted mapping overrides are sent with the run', async () => {
   assert.deepEqual(await testObjects(), []);
 });
 
+test('the planner\'s mapping is handed over, shown with its counts, sent with the run, and can be cleared', async () => {
+  await setQuirks('strict-attributes');
+  try {
+    await s.click('[data-step="mapping"]');
+    await s.waitFor('#map-dialect option[value="entra-default"]', 10000);
+    await select('map-dialect', 'entra-default');
+    await s.click('#map-run');
+    await s.waitFor('#map-result', 30000, 250);
+    await until('return /remove = \\["roles"\\]/.test(document.querySelector("#map-overrides textarea")?.value ?? "")', 'overrides TOML');
+    await s.click('#map-handoff');
+    await s.waitFor('#prov-mapping-handoff', 10000);
+    assert.match(await s.text('#prov-mapping-handoff'), /Using the mapping from the planner \(1 removal, 0 additions\) for entra-default/);
+    assert.equal(await s.exec('return document.getElementById("prov-dialect").value'), 'entra-default');
+    assert.equal(await s.exec('return document.getElementById("prov-mapping").disabled'), true, 'the hand-off wins over pasted text');
+    await clearLog();
+    await s.click('#provision');
+    await consentNames();
+    await s.click('#consent-accept');
+    await s.waitFor('#provision-result[data-status]', RUN_TIMEOUT_MS, 250);
+    assert.equal(await s.attr('#provision-result', 'data-status'), 'pass', await s.text('#provision-result'));
+    await s.waitFor('#provision-mapping-note');
+    const post = (await requestLog()).find((r) => r.method === 'POST' && r.path.endsWith('/Users'));
+    assert.doesNotMatch(post.body, /"roles"/);
+    await s.click('#prov-mapping-clear');
+    await until('return !document.getElementById("prov-mapping-handoff")', 'the hand-off cleared');
+    assert.equal(await s.exec('return document.getElementById("prov-mapping").disabled'), false);
+  } finally {
+    await setQuirks('');
+  }
+  assert.deepEqual(await testObjects(), []);
+});
+
 test('the tenant scan streams its pages and reports the inventory', async () => {
   await s.click('[data-step="scan"]');
   await s.type('#scan-page-size', '1');
