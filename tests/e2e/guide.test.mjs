@@ -91,11 +91,17 @@ test('the whole Entra SCIM part, filled from an OAuth profile of the demo server
     || (await s.exec('return document.getElementById("error")?.textContent ?? ""')), 'profile saved');
   await noError('saving the profile');
   await s.click(`${profile} [data-action="use"]`);
-  await until(async () => (await s.exec('return document.querySelector(".target-line")?.textContent ?? ""')) === url, 'profile in use');
+  // "Use" loads the profile, then opens the Target step: wait for that before moving on.
+  await until(async () => (await s.attr('[data-step="target"]', 'aria-current')) === 'step', 'profile in use');
+  await noError('using the profile');
   await s.click('[data-step="idp"]');
   await s.exec('const r = document.querySelector(\'input[type="radio"][value="entra"]\'); if (r) r.click();');
   await s.click('[data-step="guide"]');
-  await s.waitFor('#guide-steps', 15000);
+  await until(async () => s.exec('return !!document.getElementById("guide-steps")'), 'the guide steps', 15000)
+    .catch(async (e) => { throw new Error(`${e.message}; the screen shows: ${await s.exec('return document.querySelector("main")?.innerText ?? ""')}`); });
+  // The guide reloads when the profile list or the target settles: wait for the profile's values.
+  await until(async () => (await s.exec('return [...document.querySelectorAll(\'li.guide-step[data-step="scim-create-app"] .copy-field input\')].map(i => i.value)'))
+    .includes('E2E guide provisioning'), 'the guide filled from the profile');
 
   const steps = await s.exec('return [...document.querySelectorAll(\'li.guide-step[data-part="scim"]\')].map(li => li.dataset.step)');
   assert.ok(steps.length >= 6, `the SCIM part has its steps: ${steps.join(', ')}`);
