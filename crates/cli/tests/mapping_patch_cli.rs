@@ -154,3 +154,52 @@ async fn entra_flagged_pathless_update_follows_the_overrides() {
     assert_eq!(keys, ["name.formatted", "name.givenName"], "{patch}");
     tb.shutdown().await;
 }
+
+/// A mapping without any attribute the update changes: the IdP sends no update at all, the
+/// read-back of the removed attribute is not judged, and the report says the step was not sent.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_update_with_nothing_left_to_change_is_not_sent() {
+    let tb = stackit().await;
+    let url = tb.base_url();
+    let mapping = scratch(
+        "nothing.toml",
+        "remove = [\"roles\", \"displayName\", \"name.givenName\"]\n",
+    );
+    let journal =
+        std::env::temp_dir().join(format!("preflight-mapping-patch-j-{}", std::process::id()));
+    let out = preflight(
+        &[
+            "check",
+            "--url",
+            &url,
+            "--write",
+            "--format",
+            "json",
+            "--dialect",
+            "entra-default",
+            "--only",
+            "entra/provision-on-demand",
+            "--mapping",
+            &mapping,
+        ],
+        &[
+            ("PREFLIGHT_TOKEN", "demo-token"),
+            ("PREFLIGHT_DATA_DIR", journal.to_str().unwrap()),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("not sent because the mapping leaves it nothing to change"),
+        "{text}"
+    );
+    let log = tb.request_log();
+    let patches: Vec<&LoggedRequest> = log
+        .iter()
+        .filter(|r| r.method == "PATCH" && r.path.contains("/Users/"))
+        .collect();
+    assert_eq!(patches.len(), 2, "only deactivate and reactivate");
+    assert!(patches.iter().all(|r| r.body.contains("\"active\"")));
+    tb.shutdown().await;
+}

@@ -72,6 +72,7 @@ async fn steps(
         flow.steps.iter().collect()
     };
     let total = order.len();
+    let mut unsent: Vec<&str> = Vec::new();
     for (index, name) in order.into_iter().enumerate() {
         let step = &dialect.steps[name];
         let position = format!("step {}/{total} \"{}\"", index + 1, step.label);
@@ -84,7 +85,10 @@ async fn steps(
             }
             StepBody::Replaced(b) => Some(b),
             // The mapping no longer has any attribute this update changes: the IdP sends nothing.
-            StepBody::Nothing => continue,
+            StepBody::Nothing => {
+                unsent.push(&step.label);
+                continue;
+            }
         };
         let mut rendered = render_step(dialect, step, vars, override_body);
         if rehearsal && step.creates == Some(ObjectKind::User) {
@@ -268,9 +272,20 @@ async fn steps(
     } else {
         ""
     };
+    let skipped = if unsent.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; not sent because the mapping leaves it nothing to change: {}",
+            unsent.join(", ")
+        )
+    };
     Verdict::pass_with_note(
         evidence.clone(),
-        format!("{total} steps as {} sends them{branch}", dialect.title),
+        format!(
+            "{total} steps as {} sends them{branch}{skipped}",
+            dialect.title
+        ),
     )
 }
 
