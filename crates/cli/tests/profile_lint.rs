@@ -255,3 +255,67 @@ fn an_unreadable_profile_file_is_a_usage_error_and_no_profiles_is_clean() {
     assert_eq!(code, 2);
     assert!(stderr.contains("newer Preflight"), "{stderr}");
 }
+
+/// `profile add` with sign-in flags, and again without them (a new token): the recorded facts
+/// stay. Needs a keyring for the token, so it runs only inside `scripts/with-keyring.sh`'s
+/// throwaway session (never against the developer's own keyring).
+#[test]
+fn re_adding_a_profile_keeps_its_sign_in_facts() {
+    let required = std::env::var("PREFLIGHT_REQUIRE_KEYRING").is_ok_and(|v| v == "1");
+    if std::env::var("PREFLIGHT_IN_KEYRING_SESSION").is_err() {
+        assert!(
+            !required,
+            "PREFLIGHT_REQUIRE_KEYRING=1 needs scripts/with-keyring.sh around the test run"
+        );
+        eprintln!(
+            "skipped: re_adding_a_profile_keeps_its_sign_in_facts needs scripts/with-keyring.sh"
+        );
+        return;
+    }
+    let dir = TempDir::new("add");
+    let config = dir.config();
+    let add = |token: &str, extra: &[&str]| {
+        let mut args = vec![
+            "profile",
+            "add",
+            "--name",
+            "E2E Lint Add",
+            "--url",
+            "https://scim.acme.example/add",
+        ];
+        args.extend_from_slice(extra);
+        let out = preflight(
+            &args,
+            &[
+                ("PREFLIGHT_CONFIG_DIR", config.as_str()),
+                ("PREFLIGHT_TOKEN", token),
+            ],
+            None,
+        );
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    add(
+        "tok-one",
+        &[
+            "--redirect-uri",
+            "https://app.acme.example/cb",
+            "--sso-client-id",
+            "c-add",
+        ],
+    );
+    add("tok-two", &[]);
+    let saved: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("profiles.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        saved["profiles"][0]["sign_in"],
+        serde_json::json!({"client_id": "c-add", "redirect_uris": ["https://app.acme.example/cb"]})
+    );
+    let (code, _, stderr) = run(&dir, &["profile", "remove", "e2e-lint-add"]);
+    assert_eq!(code, 0, "{stderr}");
+}

@@ -148,14 +148,21 @@ fn add(args: AddArgs) -> Result<(), String> {
         parse_expiry(raw).map_err(|e| format!("--token-expires: {e}"))?;
         profile.token_expires_at = Some(raw.trim().to_string());
     }
-    profile.sign_in = args.sign_in.apply(&profile.sign_in);
+    let profiles = ProfileStore::open_default().map_err(|e| e.to_string())?;
+    // Re-adding a profile (e.g. with a new token) keeps the sign-in facts it recorded; the
+    // flags given replace theirs.
+    let recorded = match warned(profiles.get(profile.id.as_str())) {
+        Ok(saved) => saved.sign_in,
+        Err(ProfileError::NotFound { .. }) => Default::default(),
+        Err(e) => return Err(e.to_string()),
+    };
+    profile.sign_in = args.sign_in.apply(&recorded);
     profile.validate().map_err(flag_error)?;
     // Every setting is valid: only now read the secret and open the keyring.
     let secret = match &profile.auth {
         ProfileAuth::Bearer => read_token(args.token_stdin)?,
         ProfileAuth::ClientCredentials { .. } => token_source::client_secret()?,
     };
-    let profiles = ProfileStore::open_default().map_err(|e| e.to_string())?;
     let keyring = open_keyring()?;
     let outcome =
         warned(profiles.save(profile.clone(), &secret, &keyring)).map_err(|e| e.to_string())?;
