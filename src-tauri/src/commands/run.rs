@@ -15,9 +15,10 @@ use crate::state::AppState;
 use preflight_core::check::RunOptions;
 use preflight_core::event::{EventSink, ExchangeSummary, RunEvent};
 use preflight_core::probe::{LiveTransport, NetConfig, Probe};
+use preflight_core::profile::{ProfileError, ProfileStore};
 use preflight_core::redact::Redactor;
 use preflight_core::target::{Credential, Idp, Target};
-use preflight_core::{Exchange, Report, Secret, checks, engine};
+use preflight_core::{Exchange, Report, Secret, checks, engine, vendor};
 
 /// Where the credential for a run comes from. The UI never holds a saved secret: it names
 /// the profile whose keyring item to use.
@@ -52,6 +53,8 @@ fn validate_only(only: Vec<String>) -> IpcResult<Vec<String>> {
     Ok(only)
 }
 
+// Each argument is one named field of the IPC call; a wrapper struct would only rename them.
+#[allow(clippy::too_many_arguments)]
 #[tauri::command]
 pub async fn run_checks(
     app: AppHandle,
@@ -60,10 +63,14 @@ pub async fn run_checks(
     token_source: TokenSource,
     idp: String,
     only: Option<Vec<String>>,
+    vendor: Option<String>,
     on_event: Channel<RunEvent>,
 ) -> IpcResult<Report> {
     crate::limits::url("base URL", &url)?;
     crate::limits::word("IdP", &idp)?;
+    if let Some(v) = &vendor {
+        crate::limits::word("vendor", v)?;
+    }
     crate::limits::words("check id", only.as_deref().unwrap_or_default())?;
     let idp: Idp = idp
         .parse()
@@ -75,6 +82,12 @@ pub async fn run_checks(
         (TokenSource::Profile { profile_id }, true) => Some(ResultsOf::Profile {
             profile_id: profile_id.clone(),
         }),
+        _ => None,
+    };
+    let saved_vendor = match &token_source {
+        TokenSource::Profile { profile_id } => {
+            saved_vendor(&super::profiles::store()?, profile_id)?
+        }
         _ => None,
     };
     let credential = match token_source {
@@ -98,9 +111,7 @@ pub async fn run_checks(
             }
         }
     };
-    let mut target = Target::new(url.trim(), credential, idp)
-        .map_err(|e| IpcError::new("input/url", e.to_string()))?;
-    target.dialects = Vec::new();
+    let target = run_target(&url, credential, idp, vendor.as_deref(), saved_vendor)?;
     let transport = LiveTransport::new(&NetConfig::default())
         .map_err(|e| IpcError::new("net/config", e.to_string()))?;
 
@@ -139,6 +150,54 @@ pub async fn run_checks(
         }
     }
     Ok(report)
+}
+
+/// The vendor a profile was saved with (`None` when the profile is gone or names none).
+fn saved_vendor(profiles: &ProfileStore, profile_id: &str) -> IpcResult<Option<String>> {
+    match profiles.get(profile_id) {
+        Ok(loaded) => Ok(loaded.value.vendor),
+        Err(ProfileError::NotFound { .. }) => Ok(None),
+        Err(e) => Err(super::profiles::profile_error(e)),
+    }
+}
+
+/// The run's target, with its vendor chosen like the CLI's: the Target step's choice, else the
+/// profile's saved vendor, else the one the URL's host names (`generic` turns the vendor
+/// checks off). An unknown choice from the UI is an input error; an unknown saved vendor is
+/// kept, and the vendor checks say it has no profile (as `preflight check --profile` does).
+fn run_target(
+    url: &str,
+    credential: Credential,
+    idp: Idp,
+    chosen: Option<&str>,
+    saved: Option<String>,
+) -> IpcResult<Target> {
+    let mut target = Target::new(url.trim(), credential, idp)
+        .map_err(|e| IpcError::new("input/url", e.to_string()))?;
+    target.dialects = Vec::new();
+    let named = match chosen.map(str::trim).filter(|v| !v.is_empty()) {
+        Some(name) => Some(
+            vendor::lookup(name)
+                .map(|v| v.id.clone())
+                .map_err(|e| IpcError::new("input/vendor", e))?,
+        ),
+        None => saved.filter(|v| !v.trim().is_empty()),
+    };
+    match named {
+        Some(name) => {
+            if let (Some(v), Credential::ClientCredentials { scope, .. }) =
+                (vendor::find(&name), &mut target.credential)
+                && scope.is_none()
+            {
+                *scope = v.default_scope();
+            }
+            target.vendor = Some(name);
+        }
+        None => {
+            vendor::detect::adopt(&mut target);
+        }
+    }
+    Ok(target)
 }
 
 /// Stop the run in progress; checks not yet started are reported as skipped.
@@ -193,6 +252,109 @@ mod tests {
             "input/check-id"
         );
         assert!(validate_only(Vec::new()).unwrap().is_empty());
+    }
+
+    fn plain(url: &str, chosen: Option<&str>, saved: Option<&str>) -> IpcResult<Target> {
+        run_target(
+            url,
+            Credential::None,
+            Idp::Entra,
+            chosen,
+            saved.map(str::to_string),
+        )
+    }
+
+    #[test]
+    fn the_run_vendor_is_the_choice_then_the_saved_one_then_the_urls_host() {
+        let stackit = "https://accounts.stackit.cloud/scim/v2";
+        let t = plain(stackit, None, None).unwrap();
+        assert_eq!(
+            (t.vendor.as_deref(), t.vendor_detected),
+            (Some("stackit"), true)
+        );
+        let t = plain(stackit, Some("generic"), Some("stackit")).unwrap();
+        assert_eq!(
+            (t.vendor.as_deref(), t.vendor_detected),
+            (Some("generic"), false)
+        );
+        let t = plain(stackit, Some(" "), Some("generic")).unwrap();
+        assert_eq!(t.vendor.as_deref(), Some("generic"));
+        let t = plain("https://scim.example.com/scim/v2", None, Some("axonflow")).unwrap();
+        assert_eq!(
+            (t.vendor.as_deref(), t.vendor_detected),
+            (Some("axonflow"), false)
+        );
+        let t = plain("https://scim.example.com/scim/v2", None, None).unwrap();
+        assert_eq!(t.vendor, None);
+        let e = plain(stackit, Some("acme"), None).unwrap_err();
+        assert_eq!(e.code, "input/vendor");
+        assert!(e.message.contains("known:"), "{}", e.message);
+    }
+
+    /// A saved STACKIT profile (client credentials, secret in the in-memory keyring) run the
+    /// way `run_checks` builds it, against the testbed configured like STACKIT: the vendor
+    /// checks are judged, not skipped.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_stackit_profile_runs_the_vendor_checks_against_the_stackit_preset() {
+        use preflight_core::profile::{Profile, ProfileAuth, ProfileId};
+        use preflight_core::secrets::{MemoryStore, SecretStore};
+        use preflight_testbed::{Testbed, TestbedConfig, vendor_presets};
+
+        let mut config = TestbedConfig::default();
+        vendor_presets::apply("stackit", &mut config).unwrap();
+        let tb = Testbed::start(config).await.unwrap();
+        let (_dir, profiles) = super::super::profiles::test_support::temp_profiles("run-vendor");
+        let keyring = MemoryStore::new();
+        let mut profile = Profile::new(
+            ProfileId::parse("stackit-lab").unwrap(),
+            "STACKIT lab",
+            &tb.base_url(),
+            Idp::Entra,
+            ProfileAuth::ClientCredentials {
+                token_url: tb.token_url(),
+                client_id: "demo-client".into(),
+                scope: None,
+            },
+        )
+        .unwrap();
+        profile.vendor = Some("stackit".into());
+        keyring
+            .set(&profile.secret_account(), &Secret::new("demo-secret"))
+            .unwrap();
+        assert!(profiles.upsert(profile).unwrap().warnings.is_empty());
+
+        let credential = super::super::profiles::credential(&profiles, &keyring, "stackit-lab")
+            .unwrap()
+            .expect("the profile is saved");
+        let saved = saved_vendor(&profiles, "stackit-lab").unwrap();
+        assert_eq!(saved.as_deref(), Some("stackit"));
+        assert_eq!(saved_vendor(&profiles, "gone").unwrap(), None);
+        let target = run_target(&tb.base_url(), credential, Idp::Entra, None, saved).unwrap();
+        assert!(!target.vendor_detected);
+
+        let probe = Probe::new(
+            Arc::new(LiveTransport::new(&NetConfig::default()).unwrap()),
+            target,
+            Redactor::new(),
+        );
+        let sink: EventSink = Arc::new(|_| {});
+        let report = engine::run(&checks::read_only(), &probe, &RunOptions::default(), &sink).await;
+        tb.shutdown().await;
+        let status = |id: &str| {
+            report
+                .checks
+                .iter()
+                .find(|c| c.id == id)
+                .map(|c| c.status.as_str().to_string())
+                .unwrap_or_else(|| panic!("{id} is in the report"))
+        };
+        assert_eq!(report.target.vendor.as_deref(), Some("stackit"));
+        // The vendor's scopes filled the profile's unset scope, so the token was granted.
+        assert_eq!(status("auth/client-credentials-grant"), "pass");
+        assert_eq!(status("vendor/discovery-unauthenticated"), "pass");
+        // STACKIT's strict attributes reject what Entra's default mapping sends.
+        assert_eq!(status("vendor/mapping-attributes-declared"), "fail");
+        assert_eq!(status("vendor/token-prefix"), "skip");
     }
 
     #[test]

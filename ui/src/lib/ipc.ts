@@ -24,13 +24,16 @@ export const listChecks = () => call<CheckInfo[]>('list_checks');
 export const startDemo = () => call<DemoServer>('start_demo');
 export const setDemoQuirks = (quirks: string) => call<DemoServer>('set_demo_quirks', { quirks });
 
-/** Runs the read-only plan, or only the check ids in `only` (validated by the shell). */
+/** Runs the read-only plan, or only the check ids in `only` (validated by the shell).
+ *  `vendor`: the Target step's product; without it the shell uses the profile's saved vendor,
+ *  else the one the URL's host names (`generic` turns the vendor checks off). */
 export function runChecks(
   url: string, tokenSource: TokenSource, idp: IdpId, onEvent: (e: RunEvent) => void, only?: string[],
+  vendor?: string,
 ): Promise<Report> {
   const channel = new Channel<RunEvent>();
   channel.onmessage = onEvent;
-  return call<Report>('run_checks', { url, tokenSource, idp, only: only ?? null, onEvent: channel });
+  return call<Report>('run_checks', { url, tokenSource, idp, only: only ?? null, vendor: vendor || null, onEvent: channel });
 }
 
 export const cancelRun = () => call<boolean>('cancel_run');

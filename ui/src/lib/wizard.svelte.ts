@@ -259,7 +259,7 @@ class Wizard {
         this.report = out.report;
         this.writeCleanup = out.cleanup;
       } else {
-        this.report = await ipc.runChecks(this.url, this.tokenSource, this.idp, (ev) => this.onEvent(ev));
+        this.report = await ipc.runChecks(this.url, this.tokenSource, this.idp, (ev) => this.onEvent(ev), undefined, this.vendor);
       }
       this.summary = this.report.summary;
       this.lastRunAt = this.report.started_at;
@@ -278,7 +278,7 @@ class Wizard {
     this.connRuns += 1;
     this.connReport = null;
     try {
-      this.connReport = await ipc.runChecks(this.url, this.tokenSource, this.idp, () => {}, connectionChecks(this.idp));
+      this.connReport = await ipc.runChecks(this.url, this.tokenSource, this.idp, () => {}, connectionChecks(this.idp), this.vendor);
     } catch (e) {
       this.error = e as IpcError;
     } finally {
