@@ -89,7 +89,9 @@ pub fn view(
     vendor_id: Option<&str>,
     clock: Clock,
 ) -> IpcResult<QuarantineView> {
+    // Whole seconds: the dates and the core's advice are read by people, not machines.
     let now = clock.now();
+    let now = now.replace_nanosecond(0).unwrap_or(now);
     let first = match first_failure.map(str::trim).filter(|t| !t.is_empty()) {
         None => now,
         Some(text) => quarantine::parse_time(text).map_err(|e| {
@@ -211,8 +213,13 @@ mod tests {
 
     #[test]
     fn no_time_means_now_and_a_month_later_the_job_is_disabled() {
-        let v = view(None, None, at("2026-05-01T12:00:00Z")).unwrap();
-        assert_eq!(v.first_failure, "2026-05-01T12:00:00Z");
+        let v = view(None, None, at("2026-05-01T12:00:00.123456789Z")).unwrap();
+        assert_eq!(v.first_failure, "2026-05-01T12:00:00Z", "whole seconds");
+        assert!(
+            v.advice[0].contains("2026-05-29T12:00:00Z "),
+            "{:?}",
+            v.advice
+        );
         assert_eq!(v.next_retry_in.as_deref(), Some("in 6 h 0 min"));
         let v = view(
             Some("2026-04-01T12:00:00Z"),

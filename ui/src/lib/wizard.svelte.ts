@@ -19,7 +19,7 @@ export const STEPS: { id: StepId; label: string }[] = [
   { id: 'trace', label: 'Sign-in trace' },
   { id: 'profiles', label: 'Profiles' },
   { id: 'rotation', label: 'Rotate a token' },
-  { id: 'quarantine', label: 'Quarantine & sync time' },
+  { id: 'quarantine', label: 'Quarantine & sync' },
   { id: 'guide', label: 'Setup guide' },
 ];
 
