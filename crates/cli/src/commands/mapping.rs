@@ -16,7 +16,7 @@ use crate::commands::check::net_config;
 use crate::exit;
 use crate::token_source;
 use preflight_core::dialect;
-use preflight_core::mapping::{self, Action, MappingOverrides, MappingPlan};
+use preflight_core::mapping::{self, Action, MappingOverrides, MappingPlan, SentOn};
 use preflight_core::probe::{LiveTransport, Probe};
 use preflight_core::redact::Redactor;
 use preflight_core::target::{Credential, Idp, Target, parse_base_url};
@@ -155,7 +155,23 @@ fn print(p: &MappingPlan) {
         } else {
             ""
         };
-        println!("  {action} {}{done}\n         {}", r.attribute, r.reason);
+        let sent = match r.sent_on.as_slice() {
+            [] => String::new(),
+            steps => {
+                let names: Vec<&str> = steps
+                    .iter()
+                    .map(|s| match s {
+                        SentOn::Create => "create",
+                        SentOn::Update => "update",
+                    })
+                    .collect();
+                format!("  (sent on {})", names.join(" and "))
+            }
+        };
+        println!(
+            "  {action} {}{sent}{done}\n         {}",
+            r.attribute, r.reason
+        );
         if let Some(step) = &r.console
             && !r.done_by_overrides
         {

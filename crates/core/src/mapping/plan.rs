@@ -124,12 +124,20 @@ pub fn plan(
         }
     }
     let has = |list: &[String], p: &str| list.iter().any(|s| s.eq_ignore_ascii_case(p));
+    // A row for `name` is sent on update when the update carries `name.givenName`.
+    let has_within = |list: &[String], p: &str| {
+        let prefix = format!("{}.", p.to_ascii_lowercase());
+        has(list, p)
+            || list
+                .iter()
+                .any(|s| s.to_ascii_lowercase().starts_with(&prefix))
+    };
     let sent_on = |p: &str| {
         let mut on = Vec::new();
-        if has(&created, p) {
+        if has_within(&created, p) {
             on.push(SentOn::Create);
         }
-        if has(&updated, p) {
+        if has_within(&updated, p) {
             on.push(SentOn::Update);
         }
         on
@@ -273,8 +281,8 @@ mod tests {
         assert_eq!(row(&p, "userName").unwrap().sent_on, [SentOn::Create]);
         assert_eq!(
             row(&p, "name").unwrap().sent_on,
-            [SentOn::Create],
-            "the update sends name.givenName, a sub-attribute row is not listed"
+            [SentOn::Create, SentOn::Update],
+            "the update sends name.givenName, so the `name` row is sent on update too"
         );
 
         // OneLogin creates without displayName but its PUT update carries `id`: an update-only
