@@ -27,6 +27,7 @@ mod oauth;
 mod patch;
 mod project;
 pub mod quirks;
+mod rejected;
 mod render;
 mod respond;
 mod schema;

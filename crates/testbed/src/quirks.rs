@@ -96,6 +96,10 @@ pub enum Quirk {
     StrictAttributes,
     /// User create/replace without this attribute path answers 400 `invalidValue`.
     RequireAttribute(String),
+    /// Any User create, replace or PATCH carrying this attribute path answers 400
+    /// `invalidValue`, as a target does for an attribute it does not support or lets no
+    /// client write (`reject-attribute=displayName`).
+    RejectAttribute(String),
     /// Create answers 200 without a `Location` header.
     Created200,
     /// PUT answers 501.
@@ -144,6 +148,7 @@ pub const QUIRK_NAMES: &[&str] = &[
     "uniqueness-not-enforced",
     "strict-attributes",
     "require-attribute",
+    "reject-attribute",
     "created-200",
     "put-unsupported",
     "delete-soft",
@@ -188,6 +193,7 @@ impl Quirk {
             UniquenessNotEnforced => "uniqueness-not-enforced",
             StrictAttributes => "strict-attributes",
             RequireAttribute(_) => "require-attribute",
+            RejectAttribute(_) => "reject-attribute",
             Created200 => "created-200",
             PutUnsupported => "put-unsupported",
             DeleteSoft => "delete-soft",
@@ -202,6 +208,7 @@ impl Quirk {
     fn same_slot(&self, other: &Quirk) -> bool {
         match (self, other) {
             (Quirk::RequireAttribute(a), Quirk::RequireAttribute(b)) => a.eq_ignore_ascii_case(b),
+            (Quirk::RejectAttribute(a), Quirk::RejectAttribute(b)) => a.eq_ignore_ascii_case(b),
             _ => std::mem::discriminant(self) == std::mem::discriminant(other),
         }
     }
@@ -214,6 +221,7 @@ impl fmt::Display for Quirk {
             Quirk::RateLimit(Some(n)) => write!(f, "rate-limit={n}"),
             Quirk::RateLimitNoRetryAfter(Some(n)) => write!(f, "rate-limit-no-retry-after={n}"),
             Quirk::RequireAttribute(p) => write!(f, "require-attribute={p}"),
+            Quirk::RejectAttribute(p) => write!(f, "reject-attribute={p}"),
             other => f.write_str(other.name()),
         }
     }
@@ -305,6 +313,13 @@ impl FromStr for Quirk {
                         .into(),
                 )),
             },
+            "reject-attribute" => match value {
+                Some(v) if !v.is_empty() && !v.contains([',', ' ']) => Ok(RejectAttribute(v.to_string())),
+                _ => Err(QuirkParseError(
+                    "quirk 'reject-attribute' needs an attribute path, e.g. reject-attribute=displayName"
+                        .into(),
+                )),
+            },
             "created-200" => no_value(Created200),
             "put-unsupported" => no_value(PutUnsupported),
             "delete-soft" => no_value(DeleteSoft),
@@ -387,6 +402,17 @@ impl Quirks {
         })
     }
 
+    /// Attribute paths named by `reject-attribute` quirks.
+    pub fn rejected_attributes(&self) -> Vec<&str> {
+        self.items
+            .iter()
+            .filter_map(|q| match q {
+                Quirk::RejectAttribute(p) => Some(p.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// Attribute paths named by `require-attribute` quirks.
     pub fn required_attributes(&self) -> Vec<&str> {
         self.items
@@ -438,6 +464,8 @@ mod tests {
         for name in QUIRK_NAMES {
             let text = if *name == "require-attribute" {
                 "require-attribute=externalId".to_string()
+            } else if *name == "reject-attribute" {
+                "reject-attribute=displayName".to_string()
             } else {
                 name.to_string()
             };

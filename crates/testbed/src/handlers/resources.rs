@@ -13,6 +13,7 @@ use crate::normalize::{WriteOpts, normalize_body};
 use crate::patch::{self, PatchOpts};
 use crate::project::{self, Selector};
 use crate::quirks::Quirk;
+use crate::rejected;
 use crate::render::{leaf_info, location, render};
 use crate::respond::Ctx;
 use crate::schema::{AttrType, Kind, Returned, SEARCH_REQUEST, resolve};
@@ -326,6 +327,9 @@ pub fn create(
 ) -> Result<Response<Body>, ScimError> {
     let projection = Projection::from_query(kind, req)?;
     let body = req.json_object()?;
+    if kind == Kind::User {
+        rejected::check_body(&body, &ctx.quirks.rejected_attributes())?;
+    }
     let mut attrs = normalize_body(kind, &body, &write_opts(ctx, kind))?;
     let mut store = state.store_mut();
     if store.records(kind).len() >= MAX_RESOURCES {
@@ -373,6 +377,9 @@ pub fn replace(
     }
     let projection = Projection::from_query(kind, req)?;
     let body = req.json_object()?;
+    if kind == Kind::User {
+        rejected::check_body(&body, &ctx.quirks.rejected_attributes())?;
+    }
     let mut store = state.store_mut();
     if store.find(kind, id).is_none() {
         return Err(ScimError::unknown_id(kind.name(), id));
@@ -404,6 +411,9 @@ pub fn patch(
     let body = req.json_body()?;
     if kind == Kind::Group && ctx.on(&Quirk::MembersRemoveByFilterOnly) {
         reject_member_remove_with_value(&body)?;
+    }
+    if kind == Kind::User {
+        rejected::check_patch(&body, &ctx.quirks.rejected_attributes())?;
     }
     let mut store = state.store_mut();
     let Some(pos) = store.position(kind, id) else {
