@@ -5,7 +5,7 @@
 use serde_json::{Map, Value};
 
 use crate::probe::{Probe, Req};
-use crate::scim::{ENTERPRISE_USER, USER, list_shape, member};
+use crate::scim::{ENTERPRISE_USER, USER, endpoint_names, list_shape, member};
 
 /// Attributes every resource has without being declared in a schema (RFC 7643 §3.1).
 const COMMON: &[&str] = &["id", "externalId", "meta", "schemas"];
@@ -63,15 +63,15 @@ impl TargetSchema {
             let rts = list_shape(&json).resources;
             if !rts.is_empty() {
                 s.types_known = true;
-                let endpoint = |rt: &Value| {
+                let base_path = probe.target().base_url.path();
+                let names = |rt: &Value, collection: &str| {
                     member(rt, "endpoint")
                         .and_then(Value::as_str)
-                        .map(|e| e.trim_matches('/').to_ascii_lowercase())
-                        .unwrap_or_default()
+                        .is_some_and(|e| endpoint_names(e, collection, base_path))
                 };
-                s.has_users = rts.iter().any(|rt| endpoint(rt) == "users");
-                s.has_groups = rts.iter().any(|rt| endpoint(rt) == "groups");
-                if let Some(user) = rts.iter().find(|rt| endpoint(rt) == "users") {
+                s.has_users = rts.iter().any(|rt| names(rt, "Users"));
+                s.has_groups = rts.iter().any(|rt| names(rt, "Groups"));
+                if let Some(user) = rts.iter().find(|rt| names(rt, "Users")) {
                     if let Some(main) = member(user, "schema").and_then(Value::as_str) {
                         user_schemas[0] = main.to_string();
                     }

@@ -5,11 +5,13 @@ mod bearer_challenge;
 mod error_body;
 mod filter;
 mod list;
+mod resource_type;
 
 pub use bearer_challenge::BearerChallenge;
 pub use error_body::{ScimError, diagnosis_for_error};
 pub use filter::{encode_query_value, eq_filter};
 pub use list::{ListShape, list_shape};
+pub use resource_type::endpoint_names;
 
 pub const LIST_RESPONSE: &str = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
 pub const ERROR: &str = "urn:ietf:params:scim:api:messages:2.0:Error";

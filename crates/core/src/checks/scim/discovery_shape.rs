@@ -4,7 +4,7 @@ use serde_json::Value;
 use crate::check::{Cause, Check, CheckDoc, RunCtx, Verdict};
 use crate::checks::judge::{ENDPOINT_GATE, outcome, unexpected};
 use crate::probe::Req;
-use crate::scim::{SERVICE_PROVIDER_CONFIG, has_schema, list_shape, member};
+use crate::scim::{SERVICE_PROVIDER_CONFIG, endpoint_names, has_schema, list_shape, member};
 
 /// The three discovery documents, authenticated, against RFC 7643 §5–7.
 pub struct DiscoveryShape;
@@ -82,8 +82,12 @@ fn spc_problems(doc: &Value) -> Vec<String> {
     out
 }
 
-/// Resource types and the schema URNs they reference.
-fn resource_type_problems(doc: &Value, referenced: &mut Vec<String>) -> Vec<String> {
+/// Resource types and the schema URNs they reference; `base_path` is the base URL's path.
+fn resource_type_problems(
+    doc: &Value,
+    base_path: &str,
+    referenced: &mut Vec<String>,
+) -> Vec<String> {
     let shape = list_shape(doc);
     let mut out: Vec<String> = shape
         .problems
@@ -98,10 +102,10 @@ fn resource_type_problems(doc: &Value, referenced: &mut Vec<String>) -> Vec<Stri
                 out.push(format!("ResourceTypes: an entry lacks `{field}`"));
             }
         }
-        // RFC 7643 §6 writes the endpoint as "Users", its examples as "/Users": accept both.
+        // "Users", "/Users" or the full path under the base URL (`endpoint_names`).
         if member(rt, "endpoint")
             .and_then(Value::as_str)
-            .is_some_and(|e| e.trim_matches('/').eq_ignore_ascii_case("Users"))
+            .is_some_and(|e| endpoint_names(e, "Users", base_path))
         {
             has_users = true;
         }
@@ -202,7 +206,11 @@ impl Check for DiscoveryShape {
         }
         let mut referenced = Vec::new();
         if !docs[1].is_null() {
-            problems.extend(resource_type_problems(&docs[1], &mut referenced));
+            problems.extend(resource_type_problems(
+                &docs[1],
+                ctx.target().base_url.path(),
+                &mut referenced,
+            ));
         }
         if !docs[2].is_null() {
             problems.extend(schema_problems(&docs[2], &referenced));

@@ -3,7 +3,7 @@ use async_trait::async_trait;
 use crate::check::{Cause, Check, CheckDoc, RunCtx, Verdict};
 use crate::checks::judge::{TOKEN_GATE, outcome, unexpected};
 use crate::probe::Req;
-use crate::scim::{list_shape, member};
+use crate::scim::{endpoint_names, list_shape, member};
 
 /// `/Groups` without members, as Entra and Okta read it before pushing groups.
 pub struct GroupsListShape;
@@ -47,12 +47,13 @@ impl Check for GroupsListShape {
             .and_then(|r| r.json())
             .map(|j| list_shape(&j).resources)
             .is_some_and(|rts| {
-                // RFC 7643 §6 writes the endpoint as "Groups", its examples as "/Groups": accept both.
+                // "Groups", "/Groups" or the full path under the base URL (`endpoint_names`).
+                let base_path = ctx.target().base_url.path();
                 !rts.is_empty()
                     && !rts.iter().any(|rt| {
                         member(rt, "endpoint")
                             .and_then(|e| e.as_str())
-                            .is_some_and(|e| e.trim_matches('/').eq_ignore_ascii_case("Groups"))
+                            .is_some_and(|e| endpoint_names(e, "Groups", base_path))
                     })
             });
         if no_groups {
