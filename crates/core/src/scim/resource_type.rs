@@ -36,7 +36,10 @@ mod tests {
         for e in ["Users", "/Users", "users", "/Users/"] {
             assert!(endpoint_names(e, "Users", "/scim/v2"), "{e}");
         }
-        assert!(endpoint_names("/Users", "Users", ""), "base URL at the host root");
+        assert!(
+            endpoint_names("/Users", "Users", ""),
+            "base URL at the host root"
+        );
     }
 
     #[test]
