@@ -74,8 +74,8 @@ pub fn redact_har<R: Read, W: Write>(
         }
         let mut p = pending.borrow_mut();
         let gap = p.take_until(at);
-        write_frame(&mut out, &gap, &mut places, opts.mask_names)?;
-        skeleton.extend_from_slice(&gap);
+        write_frame(&mut out, gap, &mut places, opts.mask_names)?;
+        skeleton.extend_from_slice(gap);
         skeleton.extend_from_slice(b"null");
         let mut entry: Value =
             serde_json::from_slice(bytes).map_err(|e| classify(format!("entry {entries}"), &e))?;
@@ -91,9 +91,10 @@ pub fn redact_har<R: Read, W: Write>(
             "there is no top-level `log` object".into(),
         ));
     }
-    let tail = pending.borrow_mut().take_all();
-    write_frame(&mut out, &tail, &mut places, opts.mask_names)?;
-    skeleton.extend_from_slice(&tail);
+    let mut p = pending.borrow_mut();
+    let tail = p.rest();
+    write_frame(&mut out, tail, &mut places, opts.mask_names)?;
+    skeleton.extend_from_slice(tail);
     serde_json::from_slice::<serde::de::IgnoredAny>(&skeleton)
         .map_err(|e| classify("outside the entries".into(), &e))?;
     out.flush().map_err(|e| HarError::Io(e.to_string()))?;
@@ -162,31 +163,44 @@ fn classify(place: String, e: &serde_json::Error) -> HarError {
 }
 
 /// The bytes read from the input that have not been written yet, and where they start.
+/// Consumed bytes are only marked (`used`); the buffer is compacted once per read, so an
+/// entry costs no shifting of the rest of the chunk.
 #[derive(Default)]
 struct Pending {
     bytes: Vec<u8>,
+    /// How many bytes at the front are already handled.
+    used: usize,
     /// Stream offset of `bytes[0]`.
     start: u64,
 }
 
 impl Pending {
-    /// Remove and return the bytes before stream offset `at`.
-    fn take_until(&mut self, at: u64) -> Vec<u8> {
-        let n = (at.saturating_sub(self.start) as usize).min(self.bytes.len());
-        self.start += n as u64;
-        self.bytes.drain(..n).collect()
+    /// Hand out the unhandled bytes before stream offset `at`.
+    fn take_until(&mut self, at: u64) -> &[u8] {
+        let end = (at.saturating_sub(self.start) as usize).clamp(self.used, self.bytes.len());
+        let from = std::mem::replace(&mut self.used, end);
+        &self.bytes[from..end]
     }
 
-    /// Drop the next `n` bytes (an entry, written in its redacted form).
+    /// Pass over the next `n` bytes (an entry, written in its redacted form).
     fn skip(&mut self, n: usize) {
-        let n = n.min(self.bytes.len());
-        self.start += n as u64;
-        self.bytes.drain(..n);
+        self.used = (self.used + n).min(self.bytes.len());
     }
 
-    fn take_all(&mut self) -> Vec<u8> {
-        self.start += self.bytes.len() as u64;
-        std::mem::take(&mut self.bytes)
+    /// Everything not handled yet (the end of the document).
+    fn rest(&mut self) -> &[u8] {
+        let from = std::mem::replace(&mut self.used, self.bytes.len());
+        &self.bytes[from..]
+    }
+
+    /// Append what the scan just read, first dropping what is handled.
+    fn push(&mut self, read: &[u8]) {
+        if self.used > 0 {
+            self.bytes.drain(..self.used);
+            self.start += self.used as u64;
+            self.used = 0;
+        }
+        self.bytes.extend_from_slice(read);
     }
 }
 
@@ -199,7 +213,7 @@ struct Tap<R> {
 impl<R: Read> Read for Tap<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.pending.borrow_mut().bytes.extend_from_slice(&buf[..n]);
+        self.pending.borrow_mut().push(&buf[..n]);
         Ok(n)
     }
 }
@@ -357,6 +371,57 @@ fn redact_encoded(encoded: &str, places: &mut Placeholders, mask_names: bool) ->
 }
 
 /// The replacement of one decoded parameter, or `None` to keep it.
+/// Whether a member or parameter called `name` has its value replaced by [`redact_param`]
+/// (kept in step with it).
+fn is_redacted_name(name: &str, mask_names: bool) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower == "samlresponse"
+        || lower == "code_verifier"
+        || is_secret_name(name)
+        || (mask_names
+            && (lower.contains("user") || lower.contains("login") || lower.contains("email")))
+}
+
+/// Whether any member name in the JSON `text` is one whose value is redacted. Scans the
+/// strings only (a name is a string followed by `:`); each distinct name is judged once.
+/// Unbalanced quotes count as "yes", so the careful path runs.
+fn json_names_need_redaction(text: &str, mask_names: bool) -> bool {
+    let bytes = text.as_bytes();
+    let mut judged: Vec<&str> = Vec::new();
+    let mut i = 0;
+    while let Some(off) = bytes[i..].iter().position(|&b| b == b'"') {
+        let start = i + off;
+        let Some(end) = string_end(bytes, start) else {
+            return true;
+        };
+        i = end;
+        let is_name = bytes[end..]
+            .iter()
+            .find(|b| !b.is_ascii_whitespace())
+            .is_some_and(|&b| b == b':');
+        if !is_name {
+            continue;
+        }
+        let raw = &text[start + 1..end - 1];
+        if raw.contains('\\') {
+            match serde_json::from_str::<String>(&text[start..end]) {
+                Ok(name) if !is_redacted_name(&name, mask_names) => continue,
+                _ => return true,
+            }
+        }
+        if judged.contains(&raw) {
+            continue;
+        }
+        if is_redacted_name(raw, mask_names) {
+            return true;
+        }
+        if judged.len() < 256 {
+            judged.push(raw);
+        }
+    }
+    false
+}
+
 fn redact_param(
     name: &str,
     value: &str,
@@ -568,6 +633,18 @@ fn redact_pairs(pairs: Option<&mut Value>, places: &mut Placeholders, mask_names
 /// A request or response body: form, JSON, or text (HTML included).
 fn redact_body(text: &str, mime: &str, places: &mut Placeholders, mask_names: bool) -> String {
     let trimmed = text.trim_start();
+    // Most JSON bodies (API answers, images' metadata) have no member a redaction touches:
+    // find that out from the member names alone and keep the text as it is, instead of
+    // parsing and re-serialising it. Only where none of the fallbacks below would apply.
+    let looks_form_encoded = text.contains('=') && !text.contains(char::is_whitespace);
+    if (trimmed.starts_with('{') || trimmed.starts_with('['))
+        && !mime.contains("x-www-form-urlencoded")
+        && !mime.contains("html")
+        && !looks_form_encoded
+        && !json_names_need_redaction(text, mask_names)
+    {
+        return text.to_string();
+    }
     if (mime.contains("json") || trimmed.starts_with('{') || trimmed.starts_with('['))
         && let Ok(mut v) = serde_json::from_str::<Value>(text)
     {
@@ -580,7 +657,7 @@ fn redact_body(text: &str, mime: &str, places: &mut Placeholders, mask_names: bo
     if mime.contains("html") || trimmed.starts_with('<') {
         return redact_html_inputs(text, places, mask_names);
     }
-    if text.contains('=') && !text.contains(char::is_whitespace) {
+    if looks_form_encoded {
         return redact_encoded(text, places, mask_names);
     }
     text.to_string()
@@ -689,8 +766,15 @@ fn redact_content(content: &mut Map<String, Value>, places: &mut Placeholders, m
         return;
     };
     if base64_encoded {
-        let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-        match base64::engine::general_purpose::STANDARD.decode(&compact) {
+        let compact: std::borrow::Cow<str> = if text.contains(char::is_whitespace) {
+            text.chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>()
+                .into()
+        } else {
+            text.as_str().into()
+        };
+        match base64::engine::general_purpose::STANDARD.decode(compact.as_bytes()) {
             Ok(bytes) => {
                 if let Ok(decoded) = String::from_utf8(bytes) {
                     let redacted = redact_body(&decoded, &mime, places, mask_names);
@@ -753,6 +837,38 @@ mod tests {
         .unwrap();
         assert!(!back.contains("SIGSIGSIG") && !back.contains("alice@corp.example"));
         assert!(back.contains("<ds:SignatureValue>REDACTED-signature-1</ds:SignatureValue>"));
+    }
+
+    #[test]
+    fn json_bodies_are_parsed_only_when_a_member_name_calls_for_it() {
+        let mut p = Placeholders::new();
+        let plain = r#"{"items": [{"id": 1, "name": "a"}], "next": null}"#;
+        assert_eq!(redact_body(plain, "application/json", &mut p, false), plain);
+        for (body, secret) in [
+            (
+                r#"{"data": [{"client_secret": "s3cr3t-value"}]}"#,
+                "s3cr3t-value",
+            ),
+            (r#"{"pass\u0077ord": "hunter22-x"}"#, "hunter22-x"),
+            (r#"{"deep": {"access_token": 123456789}}"#, "123456789"),
+        ] {
+            let out = redact_body(body, "application/json", &mut p, false);
+            assert!(!out.contains(secret), "{body} → {out}");
+        }
+        // A name only masked with mask_names.
+        let user = r#"{"userName": "alice@corp.example"}"#;
+        assert_eq!(redact_body(user, "application/json", &mut p, false), user);
+        assert!(!redact_body(user, "application/json", &mut p, true).contains("alice"));
+        // Not JSON after all, but a form body: the fallback still redacts it.
+        assert!(
+            !redact_body(
+                r#"{"a":1}&code=c0de-xyz"#,
+                "application/json",
+                &mut p,
+                false
+            )
+            .contains("c0de-xyz")
+        );
     }
 
     fn redact_text(text: &str, limits: &HarLimits) -> Result<(String, RedactSummary), HarError> {
