@@ -5,7 +5,7 @@ use crate::target::Target;
 use crate::trace::routing::{RoutingKey, lint};
 
 /// No two saved profiles share an app display name, client ID, target tenant or redirect URI.
-/// `preflight trace --profile` runs it over every saved profile; the listed instance has none.
+/// `preflight profile lint` and `preflight trace --profile` run it over every saved profile; the listed instance has none.
 pub struct TenantRoutingUnique {
     keys: Option<Vec<RoutingKey>>,
 }
@@ -43,7 +43,7 @@ impl Check for TenantRoutingUnique {
     fn applies(&self, _: &Target, _: &RunOptions) -> Result<(), String> {
         match self.keys {
             Some(_) => Ok(()),
-            None => Err("runs over saved profiles: `preflight trace --profile NAME`".into()),
+            None => Err("runs over saved profiles: `preflight profile lint`, or `preflight trace --profile NAME`".into()),
         }
     }
 
@@ -54,7 +54,7 @@ impl Check for TenantRoutingUnique {
             return Verdict::pass_with_note(
                 Vec::new(),
                 format!(
-                    "{} profile(s), no shared display name, client ID or tenant",
+                    "{} profile(s), no shared display name, client ID, tenant or redirect URI",
                     keys.len()
                 ),
             );
