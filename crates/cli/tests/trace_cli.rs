@@ -542,3 +542,45 @@ fn saml_signature_is_verified_against_the_metadata() {
         f[0]["finding"]["actual"]
     );
 }
+
+/// `--profile` brings the profile's recorded redirect URIs: the app's URI with a trailing
+/// slash matches none of them; a `--redirect-uri` flag replaces them.
+#[test]
+fn a_profiles_recorded_redirect_uris_are_compared() {
+    let dir = TempDir::new();
+    let file = serde_json::json!({"version": 1, "profiles": [{
+        "id": "acme", "name": "Acme", "base_url": "https://scim.acme.example/v2", "idp": "entra",
+        "auth": {"kind": "bearer"}, "created_at": "2026-01-01T00:00:00Z",
+        "sign_in": {"redirect_uris": [
+            "https://staging.example.com/callback",
+            "https://app.example.com/callback"
+        ]}
+    }]});
+    std::fs::write(dir.path().join("profiles.json"), file.to_string()).unwrap();
+    let config = dir.path().to_string_lossy().into_owned();
+    let env = [("PREFLIGHT_CONFIG_DIR", config.as_str())];
+    let har = fixture("oidc-redirect-uri-trailing-slash.har");
+    let (code, report, stderr) = trace(&["--har", &har, "--profile", "acme"], &env);
+    assert_eq!(code, 1, "{stderr}");
+    let broken = &failing(&report)[0];
+    assert_eq!(broken["diagnosis"]["code"], "sso/redirect-uri-mismatch");
+    assert!(
+        broken["finding"]["expected"]
+            .as_str()
+            .unwrap()
+            .contains("https://app.example.com/callback"),
+        "{broken}"
+    );
+    let (code, _, stderr) = trace(
+        &[
+            "--har",
+            &har,
+            "--profile",
+            "acme",
+            "--redirect-uri",
+            "https://app.example.com/callback/",
+        ],
+        &env,
+    );
+    assert_eq!(code, 0, "the flag wins over the recorded URIs: {stderr}");
+}

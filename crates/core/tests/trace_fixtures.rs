@@ -16,7 +16,7 @@ fn dir() -> PathBuf {
 fn options(v: &Value) -> TraceOptions {
     let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
     TraceOptions {
-        redirect_uri: s("redirect_uri"),
+        redirect_uris: s("redirect_uri").into_iter().collect(),
         client_id: s("client_id"),
         issuer: s("issuer"),
         tenant: s("tenant"),

@@ -29,7 +29,7 @@ fn options_from_args(args: &[Value]) -> TraceOptions {
     for pair in args.chunks(2) {
         let value = pair.get(1).map(|v| v.to_string());
         match pair[0] {
-            "--redirect-uri" => o.redirect_uri = value,
+            "--redirect-uri" => o.redirect_uris.extend(value),
             "--sp-entity-id" => o.sp_entity_id = value,
             "--acs-url" => o.acs_url = value,
             "--client-id" => o.client_id = value,

@@ -75,7 +75,7 @@ fn blank_to_none(v: Option<String>) -> Option<String> {
 impl TraceInput {
     fn options(self) -> TraceOptions {
         TraceOptions {
-            redirect_uri: blank_to_none(self.redirect_uri),
+            redirect_uris: blank_to_none(self.redirect_uri).into_iter().collect(),
             client_id: blank_to_none(self.client_id),
             issuer: blank_to_none(self.issuer),
             tenant: blank_to_none(self.tenant),

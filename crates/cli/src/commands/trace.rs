@@ -26,13 +26,14 @@ pub struct TraceArgs {
     /// The HAR file exported from the browser's network panel (Chrome, Edge, Firefox, Safari).
     #[arg(long, value_name = "FILE")]
     pub har: PathBuf,
-    /// A saved profile: its client ID and tenant are compared with the flow's, and every saved
-    /// profile is checked for shared display names, client IDs and tenants.
+    /// A saved profile: its recorded client ID, tenant, issuer and redirect URIs are compared
+    /// with the flow's (flags win), and every saved profile is checked for shared display
+    /// names, client IDs, tenants and redirect URIs.
     #[arg(long)]
     pub profile: Option<String>,
-    /// The redirect URI registered at the IdP (compared with the one the app sent).
+    /// A redirect URI registered at the IdP (repeatable): the one the app sent must equal one.
     #[arg(long)]
-    pub redirect_uri: Option<String>,
+    pub redirect_uri: Vec<String>,
     /// The OAuth/OIDC client ID the app should use.
     #[arg(long)]
     pub client_id: Option<String>,
@@ -93,7 +94,7 @@ pub async fn run(args: TraceArgs) -> i32 {
     let probe = Probe::new(transport, target, Redactor::new())
         .with_observer(exchange_events(events.clone()));
     let mut options = TraceOptions {
-        redirect_uri: args.redirect_uri.clone(),
+        redirect_uris: args.redirect_uri.clone(),
         client_id: args.client_id.clone(),
         issuer: args.issuer.clone(),
         tenant: args.tenant.clone(),
@@ -258,8 +259,8 @@ async fn load_metadata(
     Ok((text, md))
 }
 
-/// The profile's client ID and tenant (unless given as flags), and the routing lint over
-/// every saved profile.
+/// The profile's client ID, tenant, issuer and registered redirect URIs (unless given as
+/// flags), and the routing lint over every saved profile.
 fn profile_checks(name: &str, options: &mut TraceOptions) -> Result<Box<dyn Check>, String> {
     let store = ProfileStore::open_default().map_err(|e| format!("--profile: {e}"))?;
     let loaded = store.get(name).map_err(|e| format!("--profile: {e}"))?;
@@ -269,6 +270,11 @@ fn profile_checks(name: &str, options: &mut TraceOptions) -> Result<Box<dyn Chec
     let (client_id, tenant) = routing::expectations(&loaded.value);
     options.client_id = options.client_id.take().or(client_id);
     options.tenant = options.tenant.take().or(tenant);
+    let recorded = &loaded.value.sign_in;
+    options.issuer = options.issuer.take().or_else(|| recorded.issuer.clone());
+    if options.redirect_uris.is_empty() {
+        options.redirect_uris = recorded.redirect_uris.clone();
+    }
     let all = store.list().map_err(|e| format!("--profile: {e}"))?;
     let keys = all.value.iter().map(routing::RoutingKey::of).collect();
     Ok(Box::new(checks::trace::TenantRoutingUnique::over(keys)))

@@ -64,8 +64,9 @@ use crate::federation::saml::metadata::IdpMetadata;
 /// trace still finds IdP errors, loops, callback failures, state, signatures and windows.
 #[derive(Clone, Debug, Default)]
 pub struct TraceOptions {
-    /// The redirect URI registered at the IdP (compared byte for byte with the one sent).
-    pub redirect_uri: Option<String>,
+    /// The redirect URIs registered at the IdP: the one the app sends must equal one of them
+    /// byte for byte (an app may register several, e.g. one per environment).
+    pub redirect_uris: Vec<String>,
     /// The client ID the app should use.
     pub client_id: Option<String>,
     /// The issuer the app is configured with (host, tenant, and ID-token `iss`).

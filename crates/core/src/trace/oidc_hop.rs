@@ -101,9 +101,8 @@ pub fn authorize_problems(e: &Entry, view: &AuthorizeView, opts: &TraceOptions) 
             format!("the authorize request names tenant {got}"),
         ));
     }
-    if let (Some(registered), Some(sent)) = (&opts.redirect_uri, &view.redirect_uri)
-        && let Some(diff) = redirect::compare(registered, sent)
-        && !redirect::loopback_port_only(registered, sent)
+    if let Some(sent) = &view.redirect_uri
+        && let Some((registered, diff)) = closest_mismatch(&opts.redirect_uris, sent)
     {
         out.push(at(
             "sso/redirect-uri-mismatch",
@@ -112,6 +111,34 @@ pub fn authorize_problems(e: &Entry, view: &AuthorizeView, opts: &TraceOptions) 
         ));
     }
     out
+}
+
+/// `None` when `sent` equals one of the registered URIs (or differs only in a loopback port);
+/// else the registered URI to show it against — the first on the same host when there is one,
+/// so the difference named is the one the admin most likely has to fix.
+fn closest_mismatch<'a>(
+    registered: &'a [String],
+    sent: &str,
+) -> Option<(&'a String, redirect::Difference)> {
+    let mut mismatches = Vec::new();
+    for r in registered {
+        match redirect::compare(r, sent) {
+            None => return None,
+            Some(_) if redirect::loopback_port_only(r, sent) => return None,
+            Some(diff) => mismatches.push((r, diff)),
+        }
+    }
+    let host = |u: &str| {
+        url::Url::parse(u)
+            .ok()
+            .and_then(|p| p.host_str().map(str::to_ascii_lowercase))
+    };
+    let sent_host = host(sent);
+    let pick = mismatches
+        .iter()
+        .position(|(r, _)| sent_host.is_some() && host(r) == sent_host)
+        .unwrap_or(0);
+    (!mismatches.is_empty()).then(|| mismatches.swap_remove(pick))
 }
 
 /// The answer at the redirect URI, for display.
