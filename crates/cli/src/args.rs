@@ -73,7 +73,8 @@ pub struct CheckArgs {
     #[arg(long, required_unless_present = "profile")]
     pub url: Option<String>,
     /// A saved profile (`preflight profile add`): its URL, IdP and keyring credential.
-    #[arg(long, conflicts_with_all = ["url", "token_url", "no_token"])]
+    /// With `--url` too, that URL replaces the profile's (the spec's synopsis allows both).
+    #[arg(long, conflicts_with_all = ["token_url", "no_token"])]
     pub profile: Option<String>,
     /// The IdP whose client you are setting up (its connection test is emulated).
     #[arg(long, default_value = "generic")]

@@ -37,20 +37,21 @@ pub async fn run(args: CheckArgs) -> i32 {
 
 fn build_target(args: &CheckArgs) -> Result<Target, String> {
     if let Some(id) = &args.profile {
-        // Contract order: --token-stdin, then PREFLIGHT_TOKEN, then the profile's keyring entry.
-        if args.token_stdin || std::env::var_os(token_source::TOKEN_ENV).is_some() {
-            let token = token_source::bearer_token(args.token_stdin)?;
-            let store = ProfileStore::open_default().map_err(|e| format!("--profile: {e}"))?;
-            let loaded = store.get(id).map_err(|e| format!("--profile: {e}"))?;
-            for warning in &loaded.warnings {
-                eprintln!("warning: {warning}");
+        let mut target = target_of_profile(id, args)?;
+        if let Some(url) = &args.url {
+            // The spec's synopsis is `check --url URL … [--profile NAME]`: a script that names
+            // both means "this URL, with the profile's settings and credential". Say so when the
+            // URL is not the saved one, since the profile's secret then goes to a new address.
+            let url = parse_base_url(url).map_err(|e| format!("--url: {e}"))?;
+            if url != target.base_url {
+                eprintln!(
+                    "note: --url {url} replaces the URL saved in profile {id} ({})",
+                    target.base_url
+                );
             }
-            return loaded
-                .value
-                .to_target_with(Credential::Bearer(token))
-                .map_err(|e| format!("--profile: {e}"));
+            target.base_url = url;
         }
-        return crate::commands::profile::target_from_profile(id);
+        return Ok(target);
     }
     let url = args
         .url
@@ -73,6 +74,24 @@ fn build_target(args: &CheckArgs) -> Result<Target, String> {
     let mut target = Target::new(url, credential, idp).map_err(|e| format!("--url: {e}"))?;
     target.dialects = Vec::new();
     Ok(target)
+}
+
+/// The target saved in profile `id`, with its credential in the contract's order.
+fn target_of_profile(id: &str, args: &CheckArgs) -> Result<Target, String> {
+    // Contract order: --token-stdin, then PREFLIGHT_TOKEN, then the profile's keyring entry.
+    if args.token_stdin || std::env::var_os(token_source::TOKEN_ENV).is_some() {
+        let token = token_source::bearer_token(args.token_stdin)?;
+        let store = ProfileStore::open_default().map_err(|e| format!("--profile: {e}"))?;
+        let loaded = store.get(id).map_err(|e| format!("--profile: {e}"))?;
+        for warning in &loaded.warnings {
+            eprintln!("warning: {warning}");
+        }
+        return loaded
+            .value
+            .to_target_with(Credential::Bearer(token))
+            .map_err(|e| format!("--profile: {e}"));
+    }
+    crate::commands::profile::target_from_profile(id)
 }
 
 /// `--vendor` (URL pattern, defaults, vendor checks; else the vendor the URL's host names) and

@@ -174,7 +174,7 @@ impl Report {
             target: TargetView {
                 base_url: target.base_url.to_string(),
                 idp: target.idp.as_str().into(),
-                dialects: target.dialects.clone(),
+                dialects: reported_dialects(target),
                 write: target.write,
                 vendor: target.vendor.clone(),
                 auth: target.credential.kind().into(),
@@ -204,10 +204,11 @@ impl Report {
         }
         let unreachable = self.checks.iter().any(|c| {
             c.status == Status::Fail
-                && c.diagnosis.as_ref().is_some_and(|d| {
-                    d.code.starts_with("net/")
-                        || (d.code.starts_with("tls/") && d.code != "tls/plain-http")
-                })
+                && (c
+                    .diagnosis
+                    .as_ref()
+                    .is_some_and(|d| is_transport_code(&d.code))
+                    || self.only_transport_failures(c))
         });
         if unreachable {
             3
@@ -218,7 +219,47 @@ impl Report {
         }
     }
 
+    /// A failed check whose every evidence exchange got no HTTP answer (refused, DNS, timeout,
+    /// TLS) did not judge the target: it never reached it. Some checks name their own
+    /// diagnosis for that (e.g. `saml/metadata-invalid` for a metadata URL that refuses
+    /// connections); the exit code still has to say "unreachable" (3), not "a check failed" (1).
+    fn only_transport_failures(&self, check: &CheckResult) -> bool {
+        let Some(finding) = &check.finding else {
+            return false;
+        };
+        !finding.evidence.is_empty()
+            && finding.evidence.iter().all(|id| {
+                self.exchanges.iter().any(|x| {
+                    &x.id == id
+                        && x.response.is_none()
+                        && x.failure
+                            .as_ref()
+                            .is_some_and(|f| is_transport_code(&f.code))
+                })
+            })
+    }
+
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).expect("report serialises")
     }
+}
+
+/// The dialects a write run replays — the `--dialect` names, else the IdP's default (spec
+/// example: `--idp entra --write` reports `["entra-default"]`), so a script reading the report
+/// sees what was sent. A read-only run replays none and lists only what was asked for.
+fn reported_dialects(target: &Target) -> Vec<String> {
+    if target.write {
+        crate::dialect::selected(&target.dialects, target.idp.as_str())
+            .iter()
+            .map(|d| d.id.clone())
+            .collect()
+    } else {
+        target.dialects.clone()
+    }
+}
+
+/// Diagnosis codes that mean "no HTTP answer came back" (plain HTTP is a finding, not a
+/// connection failure).
+fn is_transport_code(code: &str) -> bool {
+    code.starts_with("net/") || (code.starts_with("tls/") && code != "tls/plain-http")
 }
