@@ -2,7 +2,7 @@ use async_trait::async_trait;
 
 use crate::check::{Cause, Check, CheckDoc, RunCtx, Verdict};
 use crate::checks::judge::{outcome, unexpected};
-use crate::exchange::Exchange;
+use crate::exchange::{Exchange, RecordedResponse};
 use crate::probe::{AuthMode, Req};
 use crate::scim::{SERVICE_PROVIDER_CONFIG, has_schema, list_shape};
 use crate::target::join;
@@ -42,6 +42,15 @@ static DOC: CheckDoc = CheckDoc {
 
 /// Segments a vendor's base URL commonly lacks.
 const DEEPER: &[&str] = &["/v2", "/scim/v2", "/scim", "/api/scim/v2"];
+
+/// A 401/403 as an API gives it: a body that is not an HTML page, or no body at all with a
+/// `WWW-Authenticate` challenge. django-scim2 answers 401 with an empty body (which Django
+/// labels `text/html`) and a Bearer challenge: that is a refused credential, not a web page.
+fn api_auth_answer(r: &RecordedResponse) -> bool {
+    matches!(r.status, 401 | 403)
+        && (!r.looks_like_html()
+            || (r.body.trim().is_empty() && r.header("www-authenticate").is_some()))
+}
 
 fn is_scim_spc(x: &Exchange) -> bool {
     x.status() == Some(200)
@@ -126,7 +135,7 @@ impl Check for EndpointReachable {
         if is_scim_spc(&spc) {
             return canonical_base_check(ctx, &spc, expected);
         }
-        if matches!(r.status, 401 | 403) && !r.looks_like_html() {
+        if api_auth_answer(r) {
             return Verdict::pass_with_note(
                 vec![spc.id.clone()],
                 format!("the endpoint answered {} — see the auth checks", r.status),
@@ -151,9 +160,10 @@ impl Check for EndpointReachable {
             evidence.push(x.id.clone());
             if is_scim_spc(&x)
                 || (matches!(x.status(), Some(401))
-                    && x.response
-                        .as_ref()
-                        .is_some_and(|r| !r.looks_like_html() && r.json().is_some()))
+                    && x.response.as_ref().is_some_and(|r| {
+                        api_auth_answer(r)
+                            && (r.json().is_some() || r.header("www-authenticate").is_some())
+                    }))
             {
                 return Verdict::fail(
                     expected,
@@ -181,11 +191,10 @@ impl Check for EndpointReachable {
             .as_ref()
             .and_then(|r| r.json())
             .is_some_and(|j| list_shape(&j).total_results.is_some());
-        let users_answers_auth = users.response.as_ref().is_some_and(|r| {
-            matches!(r.status, 401 | 403)
-                && !r.looks_like_html()
-                && r.header("www-authenticate").is_some()
-        });
+        let users_answers_auth = users
+            .response
+            .as_ref()
+            .is_some_and(|r| api_auth_answer(r) && r.header("www-authenticate").is_some());
         if users_answers_auth {
             return Verdict::pass_with_note(
                 evidence,
