@@ -2,7 +2,7 @@
 //! specific verdict, and describing evidence in a finding.
 
 use crate::check::{Cause, Verdict};
-use crate::exchange::Exchange;
+use crate::exchange::{Exchange, RecordedResponse};
 use crate::scim::{BearerChallenge, ScimError, diagnosis_for_error};
 
 /// The gate every network check waits for: the endpoint answered like SCIM.
@@ -39,6 +39,13 @@ pub fn clip(text: &str, max: usize) -> String {
     }
 }
 
+/// Is this answer a web page (a login page, an app shell) rather than an API's? An empty body
+/// with a `WWW-Authenticate` challenge is an API refusing a credential even when it is labelled
+/// `text/html`, as Django labels django-scim2's bare 401.
+pub fn is_web_page(r: &RecordedResponse) -> bool {
+    r.looks_like_html() && !(r.body.trim().is_empty() && r.header("www-authenticate").is_some())
+}
+
 /// A verdict for an exchange that did not produce the expected success, naming the most
 /// specific cause the evidence supports. `expected` describes what should have happened.
 pub fn unexpected(x: &Exchange, expected: &str) -> Verdict {
@@ -69,7 +76,7 @@ pub fn unexpected(x: &Exchange, expected: &str) -> Verdict {
             Cause::new("scim/server-error"),
         );
     }
-    if r.looks_like_html() {
+    if is_web_page(r) {
         return Verdict::fail(
             expected,
             format!("{} with an HTML page", r.status),

@@ -1,7 +1,7 @@
 use async_trait::async_trait;
 
 use crate::check::{Cause, Check, CheckDoc, RunCtx, Verdict};
-use crate::checks::judge::{outcome, unexpected};
+use crate::checks::judge::{is_web_page, outcome, unexpected};
 use crate::exchange::{Exchange, RecordedResponse};
 use crate::probe::{AuthMode, Req};
 use crate::scim::{SERVICE_PROVIDER_CONFIG, has_schema, list_shape};
@@ -43,13 +43,10 @@ static DOC: CheckDoc = CheckDoc {
 /// Segments a vendor's base URL commonly lacks.
 const DEEPER: &[&str] = &["/v2", "/scim/v2", "/scim", "/api/scim/v2"];
 
-/// A 401/403 as an API gives it: a body that is not an HTML page, or no body at all with a
-/// `WWW-Authenticate` challenge. django-scim2 answers 401 with an empty body (which Django
-/// labels `text/html`) and a Bearer challenge: that is a refused credential, not a web page.
+/// A 401/403 as an API gives it, not a web page (see `is_web_page`: django-scim2 answers 401
+/// with an empty body that Django labels `text/html`, plus a Bearer challenge).
 fn api_auth_answer(r: &RecordedResponse) -> bool {
-    matches!(r.status, 401 | 403)
-        && (!r.looks_like_html()
-            || (r.body.trim().is_empty() && r.header("www-authenticate").is_some()))
+    matches!(r.status, 401 | 403) && !is_web_page(r)
 }
 
 fn is_scim_spc(x: &Exchange) -> bool {
