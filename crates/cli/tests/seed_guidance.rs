@@ -82,6 +82,8 @@ fn vendor_profiles_carry_the_pages_advice() {
             "longer-lived token",
             "sendInvitation",
             "Just-in-time creation",
+            "activate the account from an e-mail",
+            "never sends one",
         ],
     );
     assert_says(
