@@ -250,6 +250,10 @@ pub(crate) async fn run_plan(
             cancel.cancel();
         }
     });
+    // Let the listener run once now: `ctrl_c()` installs its handler on first poll, and on
+    // this single-threaded runtime a run that has not yet awaited I/O would otherwise leave
+    // Ctrl-C at its default (the process dies with no report).
+    tokio::task::yield_now().await;
     let options = RunOptions {
         only: output.only.clone(),
         ..RunOptions::default()

@@ -76,6 +76,10 @@ pub async fn run(args: ScanArgs) -> i32 {
             }
         })
     };
+    // Let the listener run once now: `ctrl_c()` installs its handler on first poll, and on
+    // this single-threaded runtime a run that has not yet awaited I/O would otherwise leave
+    // Ctrl-C at its default (the process dies with no report).
+    tokio::task::yield_now().await;
     let report = scan::report_until(&probe, transport, args.page_size, cancel.clone()).await;
     on_interrupt.abort();
     if let Err(message) = crate::render::emit(&report, &args.output) {
