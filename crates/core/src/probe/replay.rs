@@ -2,7 +2,8 @@
 //! check can be tested against the exact evidence that should make it pass or fail.
 //!
 //! A fixture lists interactions; a request matches the first one whose method, URL (relative
-//! to the base URL, `*` matches any run of characters) and credential kind agree.
+//! to the base URL, `*` matches any run of characters), credential kind and, when the
+//! interaction names one, body text agree.
 
 use async_trait::async_trait;
 use serde::Deserialize;
@@ -19,6 +20,10 @@ pub struct Interaction {
     /// `none`, `target`, `bogus`, or `any` (default).
     #[serde(default = "any")]
     pub auth: String,
+    /// Match only a request whose body contains this text (e.g. `"op":"replace"`), so one
+    /// URL can answer a capitalised and a lower-case PATCH differently.
+    #[serde(default)]
+    pub body_contains: Option<String>,
     #[serde(default)]
     pub response: Option<RecordedReply>,
     /// Simulate a network failure instead of a response.
@@ -100,6 +105,12 @@ impl ReplayTransport {
             (i.method == "*" || i.method.eq_ignore_ascii_case(&request.method))
                 && (i.auth == "any" || i.auth == auth)
                 && (glob_match(&i.url, relative) || glob_match(&i.url, &request.url))
+                && i.body_contains.as_ref().is_none_or(|want| {
+                    request
+                        .body
+                        .as_deref()
+                        .is_some_and(|b| String::from_utf8_lossy(b).contains(want.as_str()))
+                })
         })
     }
 }

@@ -143,12 +143,22 @@ async fn steps(
             } else {
                 refine(&step.diagnosis, &x, schema, &sent_paths)
             };
-            if (400..500).contains(&status)
-                && let Some((specific, probe_x)) =
-                    differential(ctx, retry.0, retry.1.as_ref()).await
-            {
-                evidence.push(probe_x);
-                code = specific;
+            // 501 too: a server that does not implement a PATCH shape may still be case-blind.
+            if (400..500).contains(&status) || status == 501 {
+                match differential(ctx, retry.0, retry.1.as_ref()).await {
+                    Differential::Cause(specific, probe_x) => {
+                        evidence.push(probe_x);
+                        code = specific;
+                    }
+                    // Lower-case ops were refused as well: the case is not what the server
+                    // objects to, but the operations themselves (django-scim2 cannot replace
+                    // a declared displayName) — what it publishes differs from what it does.
+                    Differential::LowerCaseRefused(probe_x) if code == "scim/patch-op-case" => {
+                        evidence.push(probe_x);
+                        code = "scim/schema-mismatch";
+                    }
+                    _ => {}
+                }
             }
             let mut detail = format!(
                 "At {position} ({request_line}) the server answered {}. {}",
@@ -297,16 +307,27 @@ fn verify_removed(ctx: &RunCtx<'_>, verify: &Verify) -> bool {
     crate::mapping::AttrPath::parse(attr).is_ok_and(|p| o.removes(&p))
 }
 
+/// What re-sending a refused PATCH with Entra's spellings undone showed.
+enum Differential {
+    /// A variant was accepted: this spelling is the cause (exchange id of the variant).
+    Cause(&'static str, String),
+    /// The same operations with lower-case ops were refused too: the case is not the cause.
+    LowerCaseRefused(String),
+    /// Nothing to vary, or nothing conclusive.
+    Nothing,
+}
+
 /// When the IdP's exact shape was refused, send it once more with only its Entra-specific
 /// spelling changed (lower-case `op`; then JSON booleans for "True"/"False"). If that variant is
 /// accepted, the spelling was the cause — the most specific diagnosis the evidence supports.
-async fn differential(
-    ctx: &RunCtx<'_>,
-    req: Req,
-    body: Option<&Value>,
-) -> Option<(&'static str, String)> {
-    let body = body?;
-    let ops = member(body, "Operations")?.as_array()?;
+async fn differential(ctx: &RunCtx<'_>, req: Req, body: Option<&Value>) -> Differential {
+    let Some(body) = body else {
+        return Differential::Nothing;
+    };
+    let Some(ops) = member(body, "Operations").and_then(Value::as_array) else {
+        return Differential::Nothing;
+    };
+    let mut lower_refused = None;
     let capitalised = ops.iter().any(|o| {
         member(o, "op")
             .and_then(Value::as_str)
@@ -361,10 +382,14 @@ async fn differential(
         ));
         let x = ctx.probe.send(variant).await;
         if x.status().is_some_and(|s| (200..300).contains(&s)) {
-            return Some((code, x.id.clone()));
+            return Differential::Cause(code, x.id.clone());
+        }
+        // Only a refusal of the very operations in lower case rules the case out (not a 401).
+        if code == "scim/patch-op-case" && matches!(x.status(), Some(400..=499 | 501)) {
+            lower_refused = Some(x.id.clone());
         }
     }
-    None
+    lower_refused.map_or(Differential::Nothing, Differential::LowerCaseRefused)
 }
 
 fn accepted(step: &Step) -> String {

@@ -7,6 +7,7 @@ use super::support::{
 };
 use crate::check::{Cause, Check, CheckDoc, RunCtx, RunOptions, Verdict};
 use crate::checks::judge::{outcome, unexpected};
+use crate::exchange::Exchange;
 use crate::provision::Writer;
 use crate::provision::flow::lookup;
 use crate::scim::member;
@@ -19,6 +20,8 @@ static DOC: CheckDoc = CheckDoc {
     id: "scim/users-patch-op-case",
     title: "Capitalised PATCH ops (\"Replace\") are applied",
     what: "With `--write`: creates a test user and sends `{\"op\":\"Replace\",\"path\":\"displayName\",…}`; the new value must read back. \
+           When it does not, the same change is sent with `\"replace\"`: only if that one is accepted is the case blamed; if the server \
+           refuses the attribute whatever the case, `name.givenName` is tried instead, and with neither the check is skipped. \
            A failure is an error when a selected dialect sends capitalised ops (Entra without `aadOptscim062020`), a warning otherwise.",
     why: "Entra sends `Add`/`Replace`/`Remove` unless the Tenant URL carries `?aadOptscim062020`, and Microsoft asks servers to match \
           `op` case-insensitively. A case-sensitive server rejects every Entra update.",
@@ -30,6 +33,63 @@ static DOC: CheckDoc = CheckDoc {
     ],
     diagnoses: &["scim/patch-op-case"],
 };
+
+const EXPECTED: &str = "\"Replace\" applied like \"replace\"";
+
+/// Attributes tried in turn: a server may refuse to replace one whatever the op's case
+/// (django-scim2 cannot PATCH `displayName`), which says nothing about case.
+const PROBED: [&str; 2] = ["displayName", "name.givenName"];
+
+/// What one attribute showed about the op's case.
+enum Probe {
+    /// "Replace" was applied.
+    Applied(Vec<String>),
+    /// "Replace" was refused (or ignored) while lower-case "replace" was accepted: case matters.
+    CaseRefused(Vec<String>, Exchange),
+    /// Lower-case "replace" was refused too: this attribute cannot tell.
+    RefusedAnyway(Vec<String>, String),
+    /// An answer that is about something else (auth, 5xx, a web page).
+    Unexpected(Exchange),
+}
+
+async fn probe_attribute(ctx: &RunCtx<'_>, path: &str, attribute: &str) -> Probe {
+    let value = "Preflight Op Case";
+    let x = ctx
+        .probe
+        .send(patch(
+            path,
+            json!([{"op": "Replace", "path": attribute, "value": value}]),
+            &format!("PATCH {attribute} with op \"Replace\""),
+        ))
+        .await;
+    let back = read(ctx, path, "read back after \"Replace\"").await;
+    let mut ids = vec![x.id.clone(), back.id.clone()];
+    let applied = lookup(&body_json(&back).unwrap_or(Value::Null), attribute)
+        .and_then(Value::as_str)
+        == Some(value);
+    if ok(&x) && applied {
+        return Probe::Applied(ids);
+    }
+    if !(matches!(x.status(), Some(400) | Some(501)) || ok(&x)) {
+        return Probe::Unexpected(x);
+    }
+    // The same change in lower case: only if that one is accepted is the case the cause.
+    let lower = ctx
+        .probe
+        .send(patch(
+            path,
+            json!([{"op": "replace", "path": attribute, "value": value}]),
+            &format!("PATCH {attribute} with op \"replace\" (to find the cause)"),
+        ))
+        .await;
+    ids.push(lower.id.clone());
+    if ok(&lower) {
+        Probe::CaseRefused(ids, x)
+    } else {
+        let line = format!("{attribute}: \"replace\" → {}", outcome(&lower));
+        Probe::RefusedAnyway(ids, line)
+    }
+}
 
 #[async_trait]
 impl Check for UsersPatchOpCase {
@@ -58,42 +118,57 @@ impl Check for UsersPatchOpCase {
         let verdict = match create_user(ctx, &w, &name, &body).await {
             Err(v) => v,
             Ok((created, id)) => {
-                let path = format!("/Users/{id}");
-                let x = ctx.probe.send(patch(&path, json!([{"op": "Replace", "path": "displayName", "value": "Preflight Op Case"}]), "PATCH with op \"Replace\"")).await;
-                let back = read(ctx, &path, "read back after \"Replace\"").await;
-                let evidence = vec![created.id.clone(), x.id.clone(), back.id.clone()];
-                let expected = "\"Replace\" applied like \"replace\"";
-                let applied = lookup(&body_json(&back).unwrap_or(Value::Null), "displayName")
-                    .and_then(Value::as_str)
-                    == Some("Preflight Op Case");
                 let who = if users.is_empty() {
                     String::new()
                 } else {
                     format!("Sent by: {}.", users.join(", "))
                 };
-                if ok(&x) && applied {
-                    Verdict::pass(evidence)
-                } else if matches!(x.status(), Some(400) | Some(501)) || ok(&x) {
-                    severity(
-                        Verdict::fail(
-                            expected,
-                            format!(
-                                "{}{}",
+                let mut evidence = vec![created.id.clone()];
+                let mut refused_anyway = Vec::new();
+                let mut verdict = None;
+                for attribute in PROBED {
+                    match probe_attribute(ctx, &format!("/Users/{id}"), attribute).await {
+                        Probe::Applied(ids) => {
+                            evidence.extend(ids);
+                            verdict = Some(Verdict::pass(evidence.clone()));
+                        }
+                        Probe::CaseRefused(ids, x) => {
+                            evidence.extend(ids);
+                            let actual = format!(
+                                "{}{} (\"replace\" in lower case is applied)",
                                 outcome(&x),
                                 if ok(&x) {
                                     " but the value did not change"
                                 } else {
                                     ""
                                 }
-                            ),
-                            evidence,
-                            Cause::new("scim/patch-op-case").detail(who),
-                        ),
-                        &users,
-                    )
-                } else {
-                    unexpected(&x, expected)
+                            );
+                            verdict = Some(severity(
+                                Verdict::fail(
+                                    EXPECTED,
+                                    actual,
+                                    evidence.clone(),
+                                    Cause::new("scim/patch-op-case").detail(who.clone()),
+                                ),
+                                &users,
+                            ));
+                        }
+                        Probe::RefusedAnyway(ids, line) => {
+                            evidence.extend(ids);
+                            refused_anyway.push(line);
+                            continue;
+                        }
+                        Probe::Unexpected(x) => verdict = Some(unexpected(&x, EXPECTED)),
+                    }
+                    break;
                 }
+                verdict.unwrap_or_else(|| {
+                    Verdict::Skip(format!(
+                        "the op's case cannot be judged: {} — the server refuses these replaces \
+                         whatever the case (see scim/users-patch-pathless)",
+                        refused_anyway.join("; ")
+                    ))
+                })
             }
         };
         w.finish().await;
