@@ -113,7 +113,7 @@ fn vendor_profiles_carry_the_pages_advice() {
 fn guides_carry_the_console_advice() {
     assert_says(
         &said(&["guide", "--idp", "okta"]),
-        &["main console URL", "Push Groups"],
+        &["main console URL", "Push Groups", "retry under Tasks"],
     );
     assert_says(
         &said(&["guide", "--idp", "entra"]),
@@ -121,6 +121,8 @@ fn guides_carry_the_console_advice() {
             "accidental deletion prevention",
             "Notification Email",
             "separate",
+            "source of authority",
+            "Create your own application",
         ],
     );
 }
