@@ -623,6 +623,18 @@ async fn usage_errors_of_the_other_commands_exit_2_and_send_nothing() {
             TOKEN_ENV.to_vec(),
             "--dialect",
         ),
+        // `--only` with a check this run would not run: an empty report exiting 0 would
+        // claim "every check ran and none failed" for nothing.
+        (
+            vec!["check", "--url", &url, "--only", "scim/users-create"],
+            TOKEN_ENV.to_vec(),
+            "--write",
+        ),
+        (
+            vec!["check", "--url", &url, "--only", "oidc/discovery-valid"],
+            TOKEN_ENV.to_vec(),
+            "preflight oidc",
+        ),
         (
             vec!["check", "--url", &url, "--timeout", "0"],
             TOKEN_ENV.to_vec(),

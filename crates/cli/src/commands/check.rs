@@ -140,6 +140,25 @@ pub async fn run_and_report(
             "--only: unknown check '{unknown}'; run `preflight checks` for the list"
         ));
     }
+    let plan = if target.write {
+        checks::write_plan()
+    } else {
+        checks::read_only()
+    };
+    // A known check outside this plan would leave an empty report and exit 0 ("every check ran
+    // and none failed") although nothing was tested; a script author wants to be told.
+    let in_plan = |id: &String| plan.iter().any(|c| c.doc().id == id.as_str());
+    if let Some(outside) = output.only.iter().find(|id| !in_plan(id)) {
+        let needs_write =
+            !target.write && checks::write_plan().iter().any(|c| c.doc().id == outside);
+        return exit::usage(if needs_write {
+            format!("--only {outside}: this check creates test objects; add --write")
+        } else {
+            format!(
+                "--only {outside}: not a check of `preflight check`; run it with the command that owns it (`preflight oidc`, `saml`, `trace` or `profile lint`)"
+            )
+        });
+    }
     let cancel = CancellationToken::new();
     let probe = Probe::new(transport, target, Redactor::new())
         .with_observer(exchange_events(events.clone()))
@@ -158,11 +177,6 @@ pub async fn run_and_report(
     let options = RunOptions {
         only: output.only.clone(),
         ..RunOptions::default()
-    };
-    let plan = if probe.target().write {
-        checks::write_plan()
-    } else {
-        checks::read_only()
     };
     let report = engine::run(&plan, &probe, &options, &events).await;
     if probe.target().write {
