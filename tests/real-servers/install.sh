@@ -7,6 +7,8 @@
 #   scim2-cli     - the command-line front end of scim2-tester (`scim2 test`);
 #                   it also brings httpx2, the HTTP engine scim2-tester needs
 #                   to reach a server over the network.
+#   django-scim2  - a Django SCIM 2.0 service provider (with Django); run by
+#                   tests/real-servers/django-scim2/serve.py
 #   junitparser   - a JUnit XML reader, to prove preflight's JUnit report is
 #                   read with the right counts by a real consumer.
 #
@@ -89,6 +91,14 @@ PINS=(
   docutils==0.23
   colorama==0.4.6
   sphinx-click-rst-to-ansi-formatter==0.2.0
+  # The third real SCIM server, for crates/cli/tests/real_django_scim2.rs: django-scim2 in the
+  # minimal Django project tests/real-servers/django-scim2 (Django's threaded dev server).
+  django-scim2==0.23.0
+  Django==5.2.19
+  asgiref==3.13.0
+  sqlparse==0.6.1
+  scim2-filter-parser==0.7.0
+  sly==0.5
 )
 
 if ! "$PYTHON" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null; then
