@@ -75,6 +75,9 @@ struct Expectation {
     status: String,
     #[serde(default)]
     diagnosis: Option<String>,
+    /// Text the diagnosis detail must contain (the advice a finding adds beyond its code).
+    #[serde(default)]
+    detail_contains: Option<String>,
 }
 
 fn fixture_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -173,6 +176,12 @@ async fn replay(path: &Path) -> Result<(), String> {
                 "{id}: diagnosis {got_code:?} (want {:?}) — {:?}",
                 want.diagnosis, got.finding
             ));
+        }
+        if let Some(text) = &want.detail_contains {
+            let detail = got.diagnosis.as_ref().and_then(|d| d.detail.as_deref());
+            if !detail.is_some_and(|d| d.contains(text.as_str())) {
+                errors.push(format!("{id}: detail {detail:?} lacks {text:?}"));
+            }
         }
     }
     if errors.is_empty() {

@@ -193,6 +193,9 @@ async fn steps(
                     ));
                 }
             }
+            if let Some(hint) = domain_refusal_hint(&x) {
+                detail.push_str(hint);
+            }
             return Verdict::fail(
                 format!("{position}: {}", accepted(step)),
                 format!("{request_line} → {}", outcome(&x)),
@@ -411,6 +414,27 @@ fn at_step(v: Verdict, position: &str, step: &Step, evidence: &[String]) -> Verd
         }
         other => other,
     }
+}
+
+/// A 4xx whose SCIM error blames a (mail) domain: some targets accept only addresses in the
+/// organisation's own domains (STACKIT can block a domain), so the refusal is about the address
+/// the flow sent, not the mapping — and the admin can rerun with a user in an allowed domain.
+fn domain_refusal_hint(x: &Exchange) -> Option<&'static str> {
+    if !x.status().is_some_and(|s| (400..500).contains(&s)) {
+        return None;
+    }
+    let detail = x
+        .response
+        .as_ref()
+        .and_then(|r| crate::scim::ScimError::parse(&r.body))
+        .and_then(|e| e.detail)?
+        .to_ascii_lowercase();
+    detail.contains("domain").then_some(
+        " The server's message blames a domain: the target accepts e-mail addresses only in some \
+         domains, and the one sent is not among them. Rerun with `--user-file` giving a user whose \
+         userName and e-mail use an allowed domain of your organisation, and make sure the IdP maps \
+         an e-mail in such a domain.",
+    )
 }
 
 /// A create rejected with 4xx: the data's code, unless the evidence points elsewhere.
