@@ -232,7 +232,10 @@ fn preflight_writes_to_django_scim2_for_every_dialect() {
     let data = std::env::temp_dir().join(format!("preflight-django-write-{}", std::process::id()));
     let dialects = [
         ("entra-default", "entra/provision-on-demand"),
-        ("entra-aadoptscim062020", "entra/aadoptscim062020-user-cycle"),
+        (
+            "entra-aadoptscim062020",
+            "entra/aadoptscim062020-user-cycle",
+        ),
         ("okta-patch", "okta/assign-user"),
         ("okta-oin", "okta/assign-user-put"),
         ("onelogin", "onelogin/provision-user"),

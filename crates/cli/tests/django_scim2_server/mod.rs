@@ -139,7 +139,9 @@ pub fn start(token: &str) -> Option<Server> {
             let _ = child.wait();
             let log = std::fs::read_to_string(&log_path).unwrap_or_default();
             let _ = std::fs::remove_dir_all(&data_dir);
-            panic!("django-scim2 did not print READY within {START_LIMIT:?} ({e}); its log:\n{log}");
+            panic!(
+                "django-scim2 did not print READY within {START_LIMIT:?} ({e}); its log:\n{log}"
+            );
         }
     };
     let port = url_port(&base_url).expect("READY names http://127.0.0.1:PORT/scim/v2");
