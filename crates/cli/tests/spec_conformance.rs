@@ -778,6 +778,61 @@ async fn token_sources_are_taken_in_the_spec_order() {
     tb.shutdown().await;
 }
 
+/// "No secret ever appears in any output: not in headers, URLs, bodies, error messages or
+/// logs" — including a password or a token someone left in the base URL itself.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn secrets_in_the_base_url_never_reach_any_output() {
+    let tb = testbed("").await;
+    let origin = tb.origin();
+    let with_secrets = format!(
+        "{}://alice:pw-Kq83-canary@{}/scim/v2?access_token=qt-Zz19-canary",
+        &origin[..4],
+        &origin[7..]
+    );
+    let dir = TempDir::new("url-secrets");
+    let har = dir.path().join("run.har");
+    let har_arg = har.to_string_lossy().into_owned();
+    for format in ["json", "human", "junit", "markdown", "html"] {
+        let out = run(
+            &[
+                "check",
+                "--url",
+                &with_secrets,
+                "--format",
+                format,
+                "--har",
+                &har_arg,
+            ],
+            &TOKEN_ENV,
+            None,
+        );
+        assert!(matches!(out.code, Some(0 | 1)), "{format}: {}", out.stderr);
+        let har_text = std::fs::read_to_string(&har).unwrap();
+        for (name, text) in [
+            ("stdout", &out.stdout),
+            ("stderr", &out.stderr),
+            ("--har", &har_text),
+        ] {
+            assert!(
+                !text.contains("Kq83") && !text.contains("Zz19"),
+                "{format}: a secret from the URL is in {name}"
+            );
+        }
+        if format == "json" {
+            let report = out.json();
+            assert_report(&report, "check with secrets in the URL");
+            assert!(
+                report["target"]["base_url"]
+                    .as_str()
+                    .is_some_and(|u| u.contains("***")),
+                "{}",
+                report["target"]
+            );
+        }
+    }
+    tb.shutdown().await;
+}
+
 /// "For OAuth client credentials: `--token-url`, `--client-id`, and the secret from
 /// `PREFLIGHT_CLIENT_SECRET` or the profile" — for `check` and for `oidc`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -44,9 +44,11 @@ fn build_target(args: &CheckArgs) -> Result<Target, String> {
             // URL is not the saved one, since the profile's secret then goes to a new address.
             let url = parse_base_url(url).map_err(|e| format!("--url: {e}"))?;
             if url != target.base_url {
+                let shown = preflight_core::redact::Redactor::new();
                 eprintln!(
-                    "note: --url {url} replaces the URL saved in profile {id} ({})",
-                    target.base_url
+                    "note: --url {} replaces the URL saved in profile {id} ({})",
+                    shown.url(url.as_str()),
+                    shown.url(target.base_url.as_str())
                 );
             }
             target.base_url = url;

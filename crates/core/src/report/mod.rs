@@ -172,7 +172,7 @@ impl Report {
                 version: env!("CARGO_PKG_VERSION").into(),
             },
             target: TargetView {
-                base_url: target.base_url.to_string(),
+                base_url: shown_base_url(target),
                 idp: target.idp.as_str().into(),
                 dialects: reported_dialects(target),
                 write: target.write,
@@ -242,6 +242,21 @@ impl Report {
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).expect("report serialises")
     }
+}
+
+/// The base URL as the report shows it: a password in its userinfo, a credential-named query
+/// parameter (`?access_token=…`) or the run's own secret in it are masked like the exchanges'
+/// URLs are ("no secret ever appears in any output", `shared/spec/cli.md`).
+fn shown_base_url(target: &Target) -> String {
+    let redactor = crate::redact::Redactor::new();
+    match &target.credential {
+        crate::target::Credential::None => {}
+        crate::target::Credential::Bearer(secret) => redactor.add(secret),
+        crate::target::Credential::ClientCredentials { client_secret, .. } => {
+            redactor.add(client_secret)
+        }
+    }
+    redactor.url(target.base_url.as_str())
 }
 
 /// The dialects a write run replays — the `--dialect` names, else the IdP's default (spec
