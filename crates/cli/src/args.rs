@@ -76,9 +76,10 @@ pub struct CheckArgs {
     /// With `--url` too, that URL replaces the profile's (the spec's synopsis allows both).
     #[arg(long, conflicts_with_all = ["token_url", "no_token"])]
     pub profile: Option<String>,
-    /// The IdP whose client you are setting up (its connection test is emulated).
-    #[arg(long, default_value = "generic")]
-    pub idp: String,
+    /// The IdP whose client you are setting up (its connection test is emulated): entra, okta,
+    /// onelogin or generic. Default: the --profile's IdP, else generic.
+    #[arg(long)]
+    pub idp: Option<String>,
     /// Write mode: create, change and delete `preflight-test-…` objects (journalled before each
     /// create and removed at the end; `preflight cleanup` removes leftovers after a crash).
     #[arg(long)]

@@ -743,6 +743,9 @@ async fn token_sources_are_taken_in_the_spec_order() {
     let r = json_run(&["check", "--profile", "acme"], &env, 0);
     assert_eq!(r["target"]["idp"], "entra", "the profile's IdP is used");
     assert_eq!(r["target"]["base_url"], url.as_str());
+    // An explicit --idp is not silently dropped in favour of the profile's.
+    let r = json_run(&["check", "--profile", "acme", "--idp", "okta"], &env, 0);
+    assert_eq!(r["target"]["idp"], "okta");
 
     // The synopsis allows `--url URL … --profile NAME` together: the URL given wins.
     let elsewhere = TempDir::new("profile-elsewhere");

@@ -53,13 +53,22 @@ fn build_target(args: &CheckArgs) -> Result<Target, String> {
             }
             target.base_url = url;
         }
+        // Like --url, an explicit --idp wins over the profile's (a script names what it means).
+        if let Some(idp) = &args.idp {
+            target.idp = idp.parse().map_err(|e| format!("--idp: {e}"))?;
+        }
         return Ok(target);
     }
     let url = args
         .url
         .as_deref()
         .ok_or("--url: give the SCIM base URL, or --profile NAME")?;
-    let idp: Idp = args.idp.parse().map_err(|e| format!("--idp: {e}"))?;
+    let idp: Idp = args
+        .idp
+        .as_deref()
+        .unwrap_or("generic")
+        .parse()
+        .map_err(|e| format!("--idp: {e}"))?;
     let credential = if args.no_token {
         Credential::None
     } else if let Some(token_url) = &args.token_url {
