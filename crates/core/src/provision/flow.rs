@@ -150,14 +150,16 @@ async fn steps(
                         evidence.push(probe_x);
                         code = specific;
                     }
-                    // Lower-case ops were refused as well: the case is not what the server
-                    // objects to, but the operations themselves (django-scim2 cannot replace
-                    // a declared displayName) — what it publishes differs from what it does.
-                    Differential::LowerCaseRefused(probe_x) if code == "scim/patch-op-case" => {
-                        evidence.push(probe_x);
-                        code = "scim/schema-mismatch";
+                    // The step's own suspect (op case, pathless form) was refused even with
+                    // that spelling undone: the server objects to the operations themselves
+                    // (django-scim2 cannot replace a declared displayName).
+                    Differential::Refused(refused) => {
+                        if let Some((_, probe_x)) = refused.into_iter().find(|(c, _)| *c == code) {
+                            evidence.push(probe_x);
+                            // As generic-rfc7644 labels the same refusal of its update.
+                            code = "scim/schema-mismatch";
+                        }
                     }
-                    _ => {}
                 }
             }
             let mut detail = format!(
@@ -193,7 +195,7 @@ async fn steps(
                     ));
                 }
             }
-            if let Some(hint) = domain_refusal_hint(&x) {
+            if let Some(hint) = refusal_hint(&x) {
                 detail.push_str(hint);
             }
             return Verdict::fail(
@@ -310,27 +312,28 @@ fn verify_removed(ctx: &RunCtx<'_>, verify: &Verify) -> bool {
     crate::mapping::AttrPath::parse(attr).is_ok_and(|p| o.removes(&p))
 }
 
-/// What re-sending a refused PATCH with Entra's spellings undone showed.
+/// What re-sending a refused PATCH with the IdP's particular spellings undone showed.
 enum Differential {
     /// A variant was accepted: this spelling is the cause (exchange id of the variant).
     Cause(&'static str, String),
-    /// The same operations with lower-case ops were refused too: the case is not the cause.
-    LowerCaseRefused(String),
-    /// Nothing to vary, or nothing conclusive.
-    Nothing,
+    /// Variants refused as well (code of the spelling each one undid, exchange id): that
+    /// spelling is not what the server objects to.
+    Refused(Vec<(&'static str, String)>),
 }
 
-/// When the IdP's exact shape was refused, send it once more with only its Entra-specific
-/// spelling changed (lower-case `op`; then JSON booleans for "True"/"False"). If that variant is
-/// accepted, the spelling was the cause — the most specific diagnosis the evidence supports.
+/// When the IdP's exact shape was refused, send it once more with only one IdP-specific
+/// spelling changed (lower-case `op`; JSON booleans for "True"/"False"; one op with a `path`
+/// per key instead of a pathless `value` object). If that variant is accepted, the spelling
+/// was the cause — the most specific diagnosis the evidence supports; if it is refused too,
+/// the spelling is ruled out.
 async fn differential(ctx: &RunCtx<'_>, req: Req, body: Option<&Value>) -> Differential {
+    let mut refused = Vec::new();
     let Some(body) = body else {
-        return Differential::Nothing;
+        return Differential::Refused(refused);
     };
     let Some(ops) = member(body, "Operations").and_then(Value::as_array) else {
-        return Differential::Nothing;
+        return Differential::Refused(refused);
     };
-    let mut lower_refused = None;
     let capitalised = ops.iter().any(|o| {
         member(o, "op")
             .and_then(Value::as_str)
@@ -341,9 +344,11 @@ async fn differential(ctx: &RunCtx<'_>, req: Req, body: Option<&Value>) -> Diffe
             .and_then(Value::as_str)
             .is_some_and(|v| v == "True" || v == "False")
     });
-    let variants: [(&'static str, bool, bool); 2] = [
+    let pathless = ops.iter().any(is_pathless);
+    let variants: [(&'static str, bool, bool); 3] = [
         ("scim/patch-op-case", capitalised, false),
         ("scim/patch-boolean-string", strings, capitalised),
+        ("scim/patch-pathless", pathless, capitalised),
     ];
     for (code, applies, also_lower) in variants {
         if !applies {
@@ -373,26 +378,48 @@ async fn differential(ctx: &RunCtx<'_>, req: Req, body: Option<&Value>) -> Diffe
                 *v = Value::Bool(b);
             }
         }
+        if code == "scim/patch-pathless"
+            && let Some(Value::Array(ops)) = fixed.get_mut("Operations")
+        {
+            *ops = ops.iter().flat_map(with_paths).collect();
+        }
         let mut variant = req.clone();
         variant.body = Some(fixed.to_string().into_bytes());
         variant.purpose = Some(format!(
             "same request with {} (to find the cause)",
-            if code == "scim/patch-op-case" {
-                "lower-case ops"
-            } else {
-                "JSON booleans"
+            match code {
+                "scim/patch-op-case" => "lower-case ops",
+                "scim/patch-boolean-string" => "JSON booleans",
+                _ => "a path on every op",
             }
         ));
         let x = ctx.probe.send(variant).await;
         if x.status().is_some_and(|s| (200..300).contains(&s)) {
             return Differential::Cause(code, x.id.clone());
         }
-        // Only a refusal of the very operations in lower case rules the case out (not a 401).
-        if code == "scim/patch-op-case" && matches!(x.status(), Some(400..=499 | 501)) {
-            lower_refused = Some(x.id.clone());
+        // Only a refusal of the very operations rules the spelling out (not a 401 or a 5xx).
+        if matches!(x.status(), Some(400..=499 | 501)) {
+            refused.push((code, x.id.clone()));
         }
     }
-    lower_refused.map_or(Differential::Nothing, Differential::LowerCaseRefused)
+    Differential::Refused(refused)
+}
+
+/// An op without `path` whose `value` is an object of attribute paths (RFC 7644 §3.5.2.3).
+fn is_pathless(op: &Value) -> bool {
+    member(op, "path").is_none() && member(op, "value").is_some_and(Value::is_object)
+}
+
+/// A pathless op as one op per key with that key as its `path`; any other op unchanged.
+fn with_paths(op: &Value) -> Vec<Value> {
+    let (true, Some(Value::Object(values))) = (is_pathless(op), member(op, "value")) else {
+        return vec![op.clone()];
+    };
+    let verb = member(op, "op").cloned().unwrap_or(Value::Null);
+    values
+        .iter()
+        .map(|(path, value)| serde_json::json!({"op": verb, "path": path, "value": value}))
+        .collect()
 }
 
 fn accepted(step: &Step) -> String {
@@ -416,10 +443,11 @@ fn at_step(v: Verdict, position: &str, step: &Step, evidence: &[String]) -> Verd
     }
 }
 
-/// A 4xx whose SCIM error blames a (mail) domain: some targets accept only addresses in the
-/// organisation's own domains (STACKIT can block a domain), so the refusal is about the address
-/// the flow sent, not the mapping — and the admin can rerun with a user in an allowed domain.
-fn domain_refusal_hint(x: &Exchange) -> Option<&'static str> {
+/// Advice for a 4xx whose SCIM error names a cause the status code cannot carry: a refused
+/// (mail) domain — some targets accept addresses only in the organisation's own domains
+/// (STACKIT can block a domain) — or a manager reference, which must name a user the target
+/// already has. Either way the mapping's attribute is fine; the value it carries is not.
+fn refusal_hint(x: &Exchange) -> Option<&'static str> {
     if !x.status().is_some_and(|s| (400..500).contains(&s)) {
         return None;
     }
@@ -429,11 +457,19 @@ fn domain_refusal_hint(x: &Exchange) -> Option<&'static str> {
         .and_then(|r| crate::scim::ScimError::parse(&r.body))
         .and_then(|e| e.detail)?
         .to_ascii_lowercase();
-    detail.contains("domain").then_some(
-        " The server's message blames a domain: the target accepts e-mail addresses only in some \
-         domains, and the one sent is not among them. Rerun with `--user-file` giving a user whose \
-         userName and e-mail use an allowed domain of your organisation, and make sure the IdP maps \
-         an e-mail in such a domain.",
+    if detail.contains("domain") {
+        return Some(
+            " The server's message blames a domain: the target accepts e-mail addresses only in \
+             some domains, and the one sent is not among them. Rerun with `--user-file` giving a \
+             user whose userName and e-mail use an allowed domain of your organisation, and make \
+             sure the IdP maps an e-mail in such a domain.",
+        );
+    }
+    detail.contains("manager").then_some(
+        " The server's message names the manager: the IdP sends a manager as a reference to \
+         another user, which must already exist in the target. Make sure managers are in the \
+         provisioning scope (Entra provisions them in an earlier cycle), that the mapping sends \
+         the manager's identifier the target knows, or remove the manager mapping.",
     )
 }
 
