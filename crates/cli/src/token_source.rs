@@ -26,8 +26,9 @@ pub fn bearer_token(from_stdin: bool) -> Result<Secret, String> {
         Ok(_) => Err(format!(
             "{TOKEN_ENV} is set but empty; put the SCIM token in it or use --token-stdin"
         )),
+        // `--no-token` exists only on `check`, which adds that hint itself.
         Err(_) => Err(format!(
-            "no token: pipe it with --token-stdin or set {TOKEN_ENV} (use --no-token to check without one)"
+            "no token: pipe it with --token-stdin or set {TOKEN_ENV}"
         )),
     }
 }

@@ -530,6 +530,23 @@ async fn every_reporting_command_has_the_report_shape_and_exit_codes() {
 
     // scan: a healthy tenant is 0; a closed port is 3.
     json_run(&["scan", "--url", &url], &TOKEN_ENV, 0);
+    // "Progress goes to stderr": a scan's steps are the pages it reads, one plain line each.
+    let out = run(
+        &["scan", "--url", &url, "--format", "json"],
+        &TOKEN_ENV,
+        None,
+    );
+    assert!(
+        out.stderr
+            .lines()
+            .any(|l| l.starts_with("[1] GET ") && l.contains("/Users")),
+        "scan shows no progress on stderr:\n{}",
+        out.stderr
+    );
+    // Its missing-token message names only flags that scan has.
+    let out = run(&["scan", "--url", &url], &[], None);
+    assert_eq!(out.code, Some(2));
+    assert!(!out.stderr.contains("--no-token"), "{}", out.stderr);
     json_run(
         &["scan", "--url", &format!("{CLOSED}/scim/v2")],
         &TOKEN_ENV,

@@ -80,7 +80,10 @@ fn build_target(args: &CheckArgs) -> Result<Target, String> {
             scope: args.scope.clone(),
         }
     } else {
-        Credential::Bearer(token_source::bearer_token(args.token_stdin)?)
+        Credential::Bearer(
+            token_source::bearer_token(args.token_stdin)
+                .map_err(|e| format!("{e} (or --no-token to check without one)"))?,
+        )
     };
     let mut target = Target::new(url, credential, idp).map_err(|e| format!("--url: {e}"))?;
     target.dialects = Vec::new();

@@ -126,7 +126,10 @@ fn prepare(args: &MappingArgs) -> Result<(Target, Option<MappingOverrides>), Str
             scope: args.scope.clone(),
         }
     } else {
-        Credential::Bearer(token_source::bearer_token(args.token_stdin)?)
+        Credential::Bearer(
+            token_source::bearer_token(args.token_stdin)
+                .map_err(|e| format!("{e} (or --no-token to run without one)"))?,
+        )
     };
     let mut target = Target::new(&args.url, credential, idp).map_err(|e| format!("--url: {e}"))?;
     target.dialects = args.dialect.clone();

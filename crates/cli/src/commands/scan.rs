@@ -11,7 +11,7 @@ use crate::args::{NetArgs, OutputArgs};
 use crate::commands::check::net_config;
 use crate::exit;
 use crate::token_source;
-use preflight_core::event::exchange_events;
+use preflight_core::event::{RunEvent, exchange_events};
 use preflight_core::probe::{LiveTransport, Probe, Transport};
 use preflight_core::profile::ProfileStore;
 use preflight_core::provision::scan;
@@ -62,10 +62,10 @@ pub async fn run(args: ScanArgs) -> i32 {
         Ok(t) => Arc::new(t),
         Err(e) => return exit::usage(e),
     };
-    let events = crate::progress::sink();
+    let events = crate::progress::request_sink();
     let cancel = CancellationToken::new();
     let probe = Probe::new(transport.clone(), target, Redactor::new())
-        .with_observer(exchange_events(events))
+        .with_observer(exchange_events(events.clone()))
         .with_cancel(cancel.clone());
     let on_interrupt = {
         let cancel = cancel.clone();
@@ -82,6 +82,10 @@ pub async fn run(args: ScanArgs) -> i32 {
     tokio::task::yield_now().await;
     let report = scan::report_until(&probe, transport, args.page_size, cancel.clone()).await;
     on_interrupt.abort();
+    events(RunEvent::Done {
+        cancelled: cancel.is_cancelled(),
+        summary: report.summary.clone(),
+    });
     if let Err(message) = crate::render::emit(&report, &args.output) {
         eprintln!("error: {message}");
         return exit::INCOMPLETE;
