@@ -410,16 +410,28 @@ fn is_pathless(op: &Value) -> bool {
     member(op, "path").is_none() && member(op, "value").is_some_and(Value::is_object)
 }
 
-/// A pathless op as one op per key with that key as its `path`; any other op unchanged.
+/// A pathless op as one op per key with that key as its `path`; any other op unchanged. The
+/// read-only `id` and `meta` an IdP echoes in the object (Okta's group rename) are left out:
+/// with a path they would be writes to read-only attributes, refused for another reason.
 fn with_paths(op: &Value) -> Vec<Value> {
     let (true, Some(Value::Object(values))) = (is_pathless(op), member(op, "value")) else {
         return vec![op.clone()];
     };
     let verb = member(op, "op").cloned().unwrap_or(Value::Null);
-    values
+    let ops: Vec<Value> = values
         .iter()
+        .filter(|(path, _)| {
+            !["id", "meta"]
+                .iter()
+                .any(|ro| path.eq_ignore_ascii_case(ro))
+        })
         .map(|(path, value)| serde_json::json!({"op": verb, "path": path, "value": value}))
-        .collect()
+        .collect();
+    if ops.is_empty() {
+        vec![op.clone()]
+    } else {
+        ops
+    }
 }
 
 fn accepted(step: &Step) -> String {
@@ -629,4 +641,30 @@ async fn check(
 /// Dotted, case-insensitive attribute lookup (`name.givenName`).
 pub fn lookup<'a>(json: &'a Value, path: &str) -> Option<&'a Value> {
     path.split('.').try_fold(json, |v, part| member(v, part))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_pathless, with_paths};
+    use serde_json::json;
+
+    #[test]
+    fn a_pathless_op_becomes_one_op_per_key_without_read_only_echoes() {
+        let okta_rename = json!({"op": "replace", "value": {"id": "g1", "displayName": "New"}});
+        assert!(is_pathless(&okta_rename));
+        assert_eq!(
+            with_paths(&okta_rename),
+            vec![json!({"op": "replace", "path": "displayName", "value": "New"})]
+        );
+        let entra = json!({"op": "Replace", "value": {"displayName": "D", "name.givenName": "G"}});
+        let split = with_paths(&entra);
+        assert_eq!(split.len(), 2);
+        assert!(split.contains(&json!({"op": "Replace", "path": "name.givenName", "value": "G"})));
+        // An op with a path, or with a plain value, is left as it is.
+        let with_path = json!({"op": "replace", "path": "active", "value": false});
+        assert!(!is_pathless(&with_path));
+        assert_eq!(with_paths(&with_path), vec![with_path.clone()]);
+        let only_id = json!({"op": "replace", "value": {"id": "g1"}});
+        assert_eq!(with_paths(&only_id), vec![only_id.clone()]);
+    }
 }
