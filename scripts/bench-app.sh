@@ -2,7 +2,8 @@
 # Startup time and memory of the desktop app under Xvfb, optionally against a bare Tauri 2 +
 # Svelte 5 app (the floor) measured in the same run.
 #   scripts/bench-app.sh [--floor] [path/to/preflight-app]   (default: target/release/preflight-app)
-# Per app, the median of RUNS (5) starts of:
+# Per app, after one uncounted warm-up start, the median of RUNS (5) starts (with --floor the
+# two apps take turns) of:
 #   * window: process start → the main window is viewable (xwininfo IsViewable; GTK's hidden
 #     10×10 helper window with the same title is never "viewable", so it is not counted);
 #   * interactive: process start → the page's first IPC call answered (the app prints
@@ -190,43 +191,46 @@ pss_kb() {
 }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2))}'; }
 
-# measure NAME BIN TITLE → sets WINDOW_MS, TTI_MS, PSS_KB (medians)
-measure() {
-  local name="$1" bin="$2" title="$3" starts=() ttis=() pss=() i t0 ms tti now kb ns
-  for i in $(seq 1 "$RUNS"); do
-    local log="$TMP/$name-$i.log"
-    t0=$(date +%s%N)
-    "$bin" >"$log" 2>&1 &
-    APP_PID=$!
-    ms=""
-    for _ in $(seq 1 1500); do # at most ~30 s
-      if xwininfo -name "$title" 2>/dev/null | grep -q 'Map State: IsViewable'; then
-        ms=$(( ($(date +%s%N) - t0) / 1000000 )); break
-      fi
-      sleep 0.02
-    done
-    [ -n "$ms" ] || { echo "$name run $i: window never became viewable" >&2; cat "$log" >&2; exit 1; }
-    tti=""
-    for _ in $(seq 1 500); do # at most ~10 s more
-      ns=$(sed -n 's/^preflight-bench: first-ipc-answered-unix-ns=\([0-9]*\)$/\1/p' "$log" | head -n1)
-      if [ -n "$ns" ]; then tti=$(( (ns - t0) / 1000000 )); break; fi
-      sleep 0.02
-    done
-    [ -n "$tti" ] || { echo "$name run $i: the page's first IPC call was never answered" >&2; cat "$log" >&2; exit 1; }
-    now=$(( ($(date +%s%N) - t0) / 1000000 ))
-    [ "$now" -lt 3000 ] && sleep "$(awk "BEGIN {print (3000 - $now) / 1000}")"
-    kb=$(pss_kb "$APP_PID")
-    echo "$name run $i: viewable after ${ms} ms, interactive after ${tti} ms, PSS ${kb} kB"
-    starts+=("$ms"); ttis+=("$tti"); pss+=("$kb")
-    kill "$APP_PID" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$APP_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$APP_PID" 2>/dev/null || true; wait "$APP_PID" 2>/dev/null || true
-    APP_PID=""
-    sleep 0.5
+# start_once NAME BIN TITLE → one start; appends "window tti pss" to $TMP/NAME.runs
+start_once() {
+  local name="$1" bin="$2" title="$3" i t0 ms tti now kb ns
+  i=$(( $(wc -l <"$TMP/$name.runs" 2>/dev/null || echo 0) + 1 ))
+  local log="$TMP/$name-$i.log"
+  t0=$(date +%s%N)
+  "$bin" >"$log" 2>&1 &
+  APP_PID=$!
+  ms=""
+  for _ in $(seq 1 1500); do # at most ~30 s
+    if xwininfo -name "$title" 2>/dev/null | grep -q 'Map State: IsViewable'; then
+      ms=$(( ($(date +%s%N) - t0) / 1000000 )); break
+    fi
+    sleep 0.02
   done
-  WINDOW_MS=$(printf '%s\n' "${starts[@]}" | median)
-  TTI_MS=$(printf '%s\n' "${ttis[@]}" | median)
-  PSS_KB=$(printf '%s\n' "${pss[@]}" | median)
+  [ -n "$ms" ] || { echo "$name run $i: window never became viewable" >&2; cat "$log" >&2; exit 1; }
+  tti=""
+  for _ in $(seq 1 500); do # at most ~10 s more
+    ns=$(sed -n 's/^preflight-bench: first-ipc-answered-unix-ns=\([0-9]*\)$/\1/p' "$log" | head -n1)
+    if [ -n "$ns" ]; then tti=$(( (ns - t0) / 1000000 )); break; fi
+    sleep 0.02
+  done
+  [ -n "$tti" ] || { echo "$name run $i: the page's first IPC call was never answered" >&2; cat "$log" >&2; exit 1; }
+  now=$(( ($(date +%s%N) - t0) / 1000000 ))
+  [ "$now" -lt 3000 ] && sleep "$(awk "BEGIN {print (3000 - $now) / 1000}")"
+  kb=$(pss_kb "$APP_PID")
+  echo "$name run $i: viewable after ${ms} ms, interactive after ${tti} ms, PSS ${kb} kB"
+  echo "$ms $tti $kb" >>"$TMP/$name.runs"
+  kill "$APP_PID" 2>/dev/null || true
+  for _ in $(seq 1 50); do kill -0 "$APP_PID" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$APP_PID" 2>/dev/null || true; wait "$APP_PID" 2>/dev/null || true
+  APP_PID=""
+  sleep 0.5
+}
+
+# medians NAME → sets WINDOW_MS, TTI_MS, PSS_KB from $TMP/NAME.runs
+medians() {
+  WINDOW_MS=$(awk '{print $1}' "$TMP/$1.runs" | median)
+  TTI_MS=$(awk '{print $2}' "$TMP/$1.runs" | median)
+  PSS_KB=$(awk '{print $3}' "$TMP/$1.runs" | median)
 }
 
 report() { # NAME BIN
@@ -236,14 +240,26 @@ report() { # NAME BIN
   echo "$1 memory:        $((PSS_KB / 1024)) MiB PSS (app + WebKit processes, 3 s after start, median)"
 }
 
-measure preflight "$BIN" Preflight
+# One uncounted start of each app first: the first start in a fresh HOME pays one-off costs
+# (D-Bus activation of the desktop portal, WebKit's and fontconfig's caches) that would
+# otherwise land on whichever app happens to be measured first.
+start_once preflight-warmup "$BIN" Preflight >/dev/null
+if [ -n "${FLOOR_BIN:-}" ]; then start_once floor-warmup "$FLOOR_BIN" FloorApp >/dev/null; fi
+
+# With --floor the two apps start in turn (preflight, floor, preflight, …): on a shared machine
+# a burst of load then hits both alike instead of skewing one app's five starts.
+for _ in $(seq 1 "$RUNS"); do
+  start_once preflight "$BIN" Preflight
+  if [ -n "${FLOOR_BIN:-}" ]; then start_once floor "$FLOOR_BIN" FloorApp; fi
+done
+medians preflight
 P_WINDOW=$WINDOW_MS P_TTI=$TTI_MS P_PSS=$PSS_KB
 report preflight "$BIN"
 DEB="$(ls -1t "$(dirname "$BIN")"/bundle/deb/*.deb 2>/dev/null | head -n1 || true)"
-[ -n "$DEB" ] && echo "preflight .deb:          $DEB ($(awk "BEGIN {printf \"%.1f\", $(stat -c %s "$DEB") / 1048576}") MiB)"
+[ -n "$DEB" ] && echo "preflight .deb:          $DEB ($(stat -c %s "$DEB") bytes, $(awk "BEGIN {printf \"%.2f\", $(stat -c %s "$DEB") / 1048576}") MiB, data.tar.$(ar t "$DEB" | sed -n 's/^data\.tar\.\{0,1\}//p'))"
 
 if [ -n "${FLOOR_BIN:-}" ]; then
-  measure floor "$FLOOR_BIN" FloorApp
+  medians floor
   report floor "$FLOOR_BIN"
   ratio() { awk "BEGIN {printf \"%.2f\", $1 / ($2 > 0 ? $2 : 1)}"; }
   echo "ratio preflight/floor: window $(ratio "$P_WINDOW" "$WINDOW_MS")×, interactive $(ratio "$P_TTI" "$TTI_MS")×, PSS $(ratio "$P_PSS" "$PSS_KB")×, binary $(ratio "$(stat -c %s "$BIN")" "$(stat -c %s "$FLOOR_BIN")")×"
