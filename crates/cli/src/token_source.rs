@@ -33,6 +33,13 @@ pub fn bearer_token(from_stdin: bool) -> Result<Secret, String> {
     }
 }
 
+/// Does `PREFLIGHT_TOKEN` hold a token? An empty variable counts as unset, so that with
+/// `--profile` the keyring is next in line: CI systems export an empty string for a secret
+/// that is not configured, and that must not hide the profile's credential.
+pub fn token_env_set() -> bool {
+    std::env::var_os(TOKEN_ENV).is_some_and(|v| !v.is_empty())
+}
+
 pub fn client_secret() -> Result<Secret, String> {
     match std::env::var(CLIENT_SECRET_ENV) {
         Ok(v) if !v.is_empty() => Ok(Secret::new(v)),

@@ -760,6 +760,23 @@ async fn token_sources_are_taken_in_the_spec_order() {
     let r = json_run(&["check", "--profile", "acme"], &env, 0);
     assert_eq!(r["target"]["idp"], "entra", "the profile's IdP is used");
     assert_eq!(r["target"]["base_url"], url.as_str());
+    // An empty PREFLIGHT_TOKEN (what CI exports for an unset secret) is no token: the
+    // profile's keyring entry is next — absent here, so a configuration error naming the
+    // profile, not "PREFLIGHT_TOKEN is empty".
+    let out = run(
+        &["check", "--profile", "acme"],
+        &[
+            ("PREFLIGHT_TOKEN", ""),
+            ("PREFLIGHT_CONFIG_DIR", config.as_str()),
+        ],
+        None,
+    );
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("--profile") && !out.stderr.contains("empty"),
+        "{}",
+        out.stderr
+    );
     // An explicit --idp is not silently dropped in favour of the profile's.
     let r = json_run(&["check", "--profile", "acme", "--idp", "okta"], &env, 0);
     assert_eq!(r["target"]["idp"], "okta");

@@ -93,7 +93,7 @@ fn build_target(args: &CheckArgs) -> Result<Target, String> {
 /// The target saved in profile `id`, with its credential in the contract's order.
 fn target_of_profile(id: &str, args: &CheckArgs) -> Result<Target, String> {
     // Contract order: --token-stdin, then PREFLIGHT_TOKEN, then the profile's keyring entry.
-    if args.token_stdin || std::env::var_os(token_source::TOKEN_ENV).is_some() {
+    if args.token_stdin || token_source::token_env_set() {
         let token = token_source::bearer_token(args.token_stdin)?;
         let store = ProfileStore::open_default().map_err(|e| format!("--profile: {e}"))?;
         let loaded = store.get(id).map_err(|e| format!("--profile: {e}"))?;

@@ -98,7 +98,7 @@ pub async fn run(args: ScanArgs) -> i32 {
 /// bearer token.
 fn build_target(args: &ScanArgs) -> Result<Target, String> {
     if let Some(id) = &args.profile {
-        if args.token_stdin || std::env::var_os(token_source::TOKEN_ENV).is_some() {
+        if args.token_stdin || token_source::token_env_set() {
             let token = token_source::bearer_token(args.token_stdin)?;
             let store = ProfileStore::open_default().map_err(|e| format!("--profile: {e}"))?;
             let loaded = store.get(id).map_err(|e| format!("--profile: {e}"))?;
