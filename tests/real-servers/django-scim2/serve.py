@@ -10,11 +10,16 @@ it listens. The token is never printed.
 
 import os
 import shutil
+import signal
 import sys
 import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+
+
+def _stop(_signum, _frame):
+    raise KeyboardInterrupt
 
 
 def main() -> int:
@@ -28,6 +33,9 @@ def main() -> int:
     if not 0 <= port <= 65535:
         print("serve.py: the port must be an integer from 0 to 65535", file=sys.stderr)
         return 2
+
+    # `kill` (SIGTERM) ends the server like Ctrl-C, so the temporary database is removed too.
+    signal.signal(signal.SIGTERM, _stop)
 
     own_dir = None
     if not os.environ.get("DJANGO_SCIM2_DATA_DIR"):
