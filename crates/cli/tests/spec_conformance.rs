@@ -373,14 +373,17 @@ fn every_command_and_flag_of_the_synopsis_exists() {
         assert!(help.contains(format), "check --format lacks {format}");
     }
     // "Credentials never on the command line": there is no flag that takes a secret.
-    for (command, flag) in [
-        ("check", "--token"),
-        ("check", "--client-secret"),
-        ("oidc", "--client-secret"),
-        ("scan", "--token"),
-    ] {
-        let out = run(&[command, flag, "x", "--url", CLOSED], &[], None);
-        assert_eq!(out.code, Some(2), "{command} {flag} was accepted");
+    for (command, target_flag) in [("check", "--url"), ("scan", "--url"), ("oidc", "--issuer")] {
+        for flag in ["--token", "--client-secret", "--password", "--secret"] {
+            let out = run(&[command, target_flag, CLOSED, flag, "x"], &[], None);
+            assert_eq!(out.code, Some(2), "{command} {flag} was accepted");
+            assert!(
+                out.stderr
+                    .contains(&format!("unexpected argument '{flag}'")),
+                "{command} {flag}: {}",
+                out.stderr
+            );
+        }
     }
 }
 
