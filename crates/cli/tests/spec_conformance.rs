@@ -583,6 +583,10 @@ async fn usage_errors_of_the_other_commands_exit_2_and_send_nothing() {
     let origin = tb.origin();
     let dir = TempDir::new("usage");
     let config = dir.str();
+    // A data folder "inside" a plain file: not creatable on any platform, even as root.
+    let blocker = dir.path().join("a-file");
+    std::fs::write(&blocker, b"").unwrap();
+    let journal_dir = blocker.join("data").to_string_lossy().into_owned();
     let cases: Vec<UsageCase> = vec![
         (vec!["oidc", "--issuer", "not a url"], vec![], "--issuer"),
         (
@@ -654,6 +658,16 @@ async fn usage_errors_of_the_other_commands_exit_2_and_send_nothing() {
             vec!["check", "--url", &url, "--only", "oidc/discovery-valid"],
             TOKEN_ENV.to_vec(),
             "preflight oidc",
+        ),
+        // --write journals each create first: an unwritable journal folder would skip every
+        // write check and exit 0.
+        (
+            vec!["check", "--url", &url, "--write"],
+            vec![
+                ("PREFLIGHT_TOKEN", "demo-token"),
+                ("PREFLIGHT_DATA_DIR", journal_dir.as_str()),
+            ],
+            "PREFLIGHT_DATA_DIR",
         ),
         (
             vec!["check", "--url", &url, "--timeout", "0"],

@@ -50,7 +50,9 @@ pub fn write_settings(
     if !write {
         return Ok(target);
     }
-    target.journal_dir = Some(default_dir().map_err(|e| format!("--write: {e}"))?);
+    let dir = default_dir().map_err(|e| format!("--write: {e}"))?;
+    journal_writable(&dir)?;
+    target.journal_dir = Some(dir);
     if let Some(path) = user_file {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("--user-file {}: {e}", path.display()))?;
@@ -60,6 +62,23 @@ pub fn write_settings(
         );
     }
     Ok(target)
+}
+
+/// `--write` journals every create before sending it; a journal folder that cannot be written
+/// would skip every write check and still exit 0, so it is a configuration error (exit 2)
+/// found before anything is sent.
+fn journal_writable(dir: &Path) -> Result<(), String> {
+    let probe = dir.join(format!(".preflight-write-probe-{}", std::process::id()));
+    std::fs::create_dir_all(dir)
+        .and_then(|()| std::fs::write(&probe, b""))
+        .and_then(|()| std::fs::remove_file(&probe))
+        .map_err(|e| {
+            format!(
+                "--write: the cleanup journal folder {} is not writable ({e}); make it writable or set {} to a writable directory",
+                dir.display(),
+                preflight_core::provision::journal::DATA_DIR_ENV
+            )
+        })
 }
 
 /// End of a write run: remove whatever this run still has open in the journal.
