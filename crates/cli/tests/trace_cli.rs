@@ -1,5 +1,5 @@
 //! `preflight trace` through the binary: the JSON report contract (one failing check per
-//! broken flow, `entry:N` evidence with the broken hop first, exit 1 / 0), bad input as
+//! broken flow, `xN` evidence (N = HAR entry index) with the broken hop first, exit 1 / 0), bad input as
 //! usage errors (exit 2, quickly), `--redact-out`, `bundle --trace-har`, the tenant-routing
 //! lint over saved profiles, and the logout URL check against a local HTTP server.
 
@@ -83,7 +83,7 @@ fn broken_sign_in_is_one_failure_naming_the_hop() {
     let f = fails[0];
     assert_eq!(f["id"], "sso/sign-in-completes");
     assert_eq!(f["diagnosis"]["code"], "sso/redirect-uri-mismatch");
-    assert_eq!(f["finding"]["evidence"][0], "entry:1");
+    assert_eq!(f["finding"]["evidence"][0], "x1");
     let actual = f["finding"]["actual"].as_str().unwrap();
     assert!(
         actual.starts_with(
@@ -103,10 +103,7 @@ fn broken_sign_in_is_one_failure_naming_the_hop() {
         .iter()
         .filter_map(|x| x["id"].as_str())
         .collect();
-    assert!(
-        ids.contains(&"entry:1") && ids.contains(&"entry:3"),
-        "{ids:?}"
-    );
+    assert!(ids.contains(&"x1") && ids.contains(&"x3"), "{ids:?}");
     let text = report.to_string();
     for secret in ["c0de-secret-1", "Canary-Passw0rd", "s3ss10n-value"] {
         assert!(!text.contains(secret), "{secret} in the report");
@@ -307,7 +304,7 @@ fn profiles_sharing_routing_values_are_flagged() {
         failing(&report)[0]["diagnosis"]["code"],
         "sso/tenant-routing"
     );
-    assert_eq!(failing(&report)[0]["finding"]["evidence"][0], "entry:1");
+    assert_eq!(failing(&report)[0]["finding"]["evidence"][0], "x1");
 }
 
 /// A tiny HTTP server on 127.0.0.1: `/logout` → `/bye` (200); `/loop-a` ↔ `/loop-b`.
@@ -532,7 +529,7 @@ fn saml_signature_is_verified_against_the_metadata() {
     let f = failing(&report);
     assert_eq!(f.len(), 1);
     assert_eq!(f[0]["diagnosis"]["code"], "saml/signature-invalid");
-    assert_eq!(f[0]["finding"]["evidence"][0], "entry:0");
+    assert_eq!(f[0]["finding"]["evidence"][0], "x0");
     assert!(
         f[0]["finding"]["actual"]
             .as_str()

@@ -205,7 +205,7 @@ fn diagnosis_problems(
         )),
         None => {}
         Some(want) => {
-            let want_entry = format!("entry:{}", expect["broken_entry"]);
+            let want_entry = format!("x{}", expect["broken_entry"]);
             if failing.len() != 1 {
                 problems.push(format!(
                     "{name}: expected exactly one failing check ({want} at {want_entry}), got {}: {described:?}",

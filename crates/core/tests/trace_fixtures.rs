@@ -62,9 +62,9 @@ fn every_fixture_gives_its_diagnosis_on_its_hop() {
                                 f.diagnosis.code, f.actual
                             ));
                         }
-                        if f.evidence.first() != Some(&format!("entry:{broken}")) {
+                        if f.evidence.first() != Some(&format!("x{broken}")) {
                             failures.push(format!(
-                                "{name}: broken hop {:?}, expected entry:{broken}",
+                                "{name}: broken hop {:?}, expected x{broken}",
                                 f.evidence.first()
                             ));
                         }

@@ -1,4 +1,4 @@
-//! The hops of traced flows as report exchanges (`id` = `entry:N`), so every report format
+//! The hops of traced flows as report exchanges (`id` = `xN`, N = the HAR entry index), so every report format
 //! can show the evidence a finding points at. Built from the masked hop views only.
 
 use std::collections::BTreeMap;
@@ -34,7 +34,7 @@ fn exchange_of(h: &Hop) -> Exchange {
         );
     }
     Exchange {
-        id: format!("entry:{}", h.entry),
+        id: exchange_id(h.entry),
         purpose: Some(format!("HAR entry {} ({:?})", h.entry, h.role).to_lowercase()),
         request: RecordedRequest {
             method: h.method.clone(),
@@ -53,4 +53,10 @@ fn exchange_of(h: &Hop) -> Exchange {
         ms: h.time_ms.max(0.0) as u64,
         started_at: h.started.clone(),
     }
+}
+
+/// The report id of HAR entry `entry` (0-based index into `log.entries`): `x<N>`, the report
+/// contract's exchange-id form, so the N is the HAR's own entry index.
+pub fn exchange_id(entry: usize) -> String {
+    format!("x{entry}")
 }

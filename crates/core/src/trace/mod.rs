@@ -27,8 +27,8 @@
 //!   entries, no sign-in flow, too large), 3 when the run could not complete.
 //! * With `--format json`, each sign-in flow is one check `sso/sign-in-completes`; exactly one
 //!   check per broken flow has `"status": "fail"`. Its `diagnosis.code` is the cause (a code
-//!   from the diagnosis catalogue), its `finding.evidence` lists strings `"entry:N"` (`N` =
-//!   0-based index into `log.entries`) with the broken hop FIRST, followed by the hops of its
+//!   from the diagnosis catalogue), its `finding.evidence` lists exchange ids `"xN"` (`N` =
+//!   0-based index into `log.entries`; each is also in the report's `exchanges`) with the broken hop FIRST, followed by the hops of its
 //!   consequences and then the other hops of the flow, and `finding.actual` starts with that
 //!   hop's method and masked URL (`"GET https://app/callback?code=***&state=… answered HTTP
 //!   503"`). Later symptoms are described in `diagnosis.detail`, never as extra failures.

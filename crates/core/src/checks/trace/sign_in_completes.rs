@@ -4,6 +4,7 @@ use async_trait::async_trait;
 
 use crate::check::{Cause, Check, CheckDoc, RunCtx, RunOptions, Verdict};
 use crate::target::Target;
+use crate::trace::evidence::exchange_id;
 use crate::trace::{Flow, Outcome, Problem};
 
 /// One sign-in flow of a HAR reaches the app without breaking. `preflight trace` runs one
@@ -106,7 +107,7 @@ pub fn verdict(flow: &Flow) -> Verdict {
                 let list: Vec<String> = flow
                     .consequences
                     .iter()
-                    .map(|c| format!("entry:{} {} ({})", c.entry, c.actual, c.code))
+                    .map(|c| format!("HAR entry {} {} ({})", c.entry, c.actual, c.code))
                     .collect();
                 detail.push_str(&list.join("; "));
                 detail.push('.');
@@ -129,25 +130,25 @@ pub fn verdict(flow: &Flow) -> Verdict {
                 )),
             ),
             None => Verdict::pass_with_note(
-                flow.hops
-                    .iter()
-                    .map(|h| format!("entry:{}", h.entry))
-                    .collect(),
+                flow.hops.iter().map(|h| exchange_id(h.entry)).collect(),
                 format!("{hops_label}: signed in"),
             ),
         },
         Outcome::Incomplete => Verdict::Skip(format!(
-            "{hops_label}: the HAR ends at entry:{} before the IdP sent the browser back; record the whole sign-in",
+            "{hops_label}: the HAR ends at HAR entry {} before the IdP sent the browser back; record the whole sign-in",
             flow.hops.last().map(|h| h.entry).unwrap_or(0)
         )),
     }
 }
 
-/// "GET https://… (entry:N): what happened" — the hop's method and masked URL first.
+/// "GET https://… (HAR entry N): what happened" — the hop's method and masked URL first.
 fn actual_at_hop(flow: &Flow, p: &Problem) -> String {
     match flow.hop(p.entry) {
-        Some(h) => format!("{} {} (entry:{}): {}", h.method, h.url, h.entry, p.actual),
-        None => format!("entry:{}: {}", p.entry, p.actual),
+        Some(h) => format!(
+            "{} {} (HAR entry {}): {}",
+            h.method, h.url, h.entry, p.actual
+        ),
+        None => format!("HAR entry {}: {}", p.entry, p.actual),
     }
 }
 
@@ -164,5 +165,5 @@ fn evidence(flow: &Flow, first: &Problem) -> Vec<String> {
             out.push(h.entry);
         }
     }
-    out.into_iter().map(|e| format!("entry:{e}")).collect()
+    out.into_iter().map(exchange_id).collect()
 }
