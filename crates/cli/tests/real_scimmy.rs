@@ -25,114 +25,16 @@
 //!   `application/json`; allowed by RFC 7644 §3.8, but OneLogin's guide asks for
 //!   `application/json` → a OneLogin-only warning.
 
-use std::process::{Command, Output};
-
 use serde_json::{Value, json};
 
+mod real_server_support;
 mod scimmy_server;
 
+use real_server_support::{
+    DIALECTS, assert_no_leak_in_files, assert_read_only_run, assert_short_urls_name_the_base,
+    assert_write_run, assert_wrong_token_named,
+};
 use scimmy_server::{Server, start};
-
-/// Run `preflight check` with the token in the environment only; `extra` adds flags.
-fn preflight(
-    url: &str,
-    token: &str,
-    format: &str,
-    extra: &[&str],
-    data: &std::path::Path,
-) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_preflight"))
-        .args(["check", "--url", url, "--format", format])
-        .args(extra)
-        .env_remove("PREFLIGHT_CLIENT_SECRET")
-        .env("PREFLIGHT_TOKEN", token)
-        .env("PREFLIGHT_DATA_DIR", data)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("preflight runs")
-}
-
-fn report(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not JSON ({e}): {}\nstderr: {}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
-}
-
-/// `status:check=diagnosis` of every failing or warning check, sorted.
-fn findings(r: &Value) -> Vec<String> {
-    let mut out: Vec<String> = r["checks"]
-        .as_array()
-        .expect("checks")
-        .iter()
-        .filter(|c| c["status"] == "fail" || c["status"] == "warn")
-        .map(|c| {
-            format!(
-                "{}:{}={}",
-                c["status"].as_str().unwrap(),
-                c["id"].as_str().unwrap(),
-                c["diagnosis"]["code"].as_str().unwrap_or("")
-            )
-        })
-        .collect();
-    out.sort();
-    out
-}
-
-fn diagnosis_of(r: &Value, id: &str) -> String {
-    r["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == id)
-        .and_then(|c| c["diagnosis"]["code"].as_str())
-        .unwrap_or("")
-        .to_string()
-}
-
-fn sorted(items: &[&str]) -> Vec<String> {
-    let mut v: Vec<String> = items.iter().map(|s| s.to_string()).collect();
-    v.sort();
-    v
-}
-
-/// The canary token appears in none of the run's output.
-fn assert_no_leak(out: &Output, canary: &str, what: &str) {
-    for (stream, bytes) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
-        assert!(
-            !String::from_utf8_lossy(bytes).contains(canary),
-            "{what}: the token leaked into {stream}"
-        );
-    }
-}
-
-/// The canary token is in no file Preflight left in its data directory (journal, state).
-fn assert_no_leak_in_files(dir: &std::path::Path, canary: &str) {
-    let mut pending = vec![dir.to_path_buf()];
-    let mut seen = 0;
-    while let Some(d) = pending.pop() {
-        seen += 1;
-        assert!(seen < 1000, "the data directory is unexpectedly deep");
-        let Ok(entries) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                pending.push(path);
-            } else if let Ok(bytes) = std::fs::read(&path) {
-                assert!(
-                    !String::from_utf8_lossy(&bytes).contains(canary),
-                    "the token leaked into {}",
-                    path.display()
-                );
-            }
-        }
-    }
-}
 
 /// A directory as an IdP finds it: users to search for and a group with a member.
 fn seed(server: &Server) {
@@ -186,10 +88,6 @@ fn preflight_reads_scimmy_for_every_idp() {
     let data = std::env::temp_dir().join(format!("preflight-scimmy-read-{}", std::process::id()));
 
     for idp in ["entra", "okta", "onelogin", "generic"] {
-        let out = preflight(server.base_url(), &canary, "json", &["--idp", idp], &data);
-        let r = report(&out);
-        let got = findings(&r);
-        eprintln!("read-only --idp {idp}: {got:?}");
         let mut expected = vec![
             // Plain HTTP on loopback: the usual warning.
             "warn:url/https=tls/plain-http",
@@ -204,73 +102,17 @@ fn preflight_reads_scimmy_for_every_idp() {
             // F: scim+json although OneLogin's connection test asks for application/json.
             expected.push("warn:onelogin/test-connection=scim/content-type");
         }
-        assert_eq!(got, sorted(&expected), "--idp {idp}: unexpected findings");
         // The case-sensitive filter is a fail: exit 1, nothing blocked.
-        assert_eq!(out.status.code(), Some(1), "--idp {idp}");
-        assert_eq!(r["summary"]["blocked"], 0, "--idp {idp}");
-        assert_no_leak(&out, &canary, &format!("--idp {idp} json"));
-        assert!(
-            String::from_utf8_lossy(&out.stdout).contains("Bearer ***"),
-            "the redacted Authorization header is shown"
-        );
-        let human = preflight(server.base_url(), &canary, "human", &["--idp", idp], &data);
-        assert_no_leak(&human, &canary, &format!("--idp {idp} human"));
+        assert_read_only_run(server.base_url(), &canary, idp, &expected, &data);
     }
 
     // A wrong token: named as rejected, and — SCIMMY guards discovery with the token — the
     // unreadable discovery documents are blamed on the token too, not on the vendor's schemas.
-    let wrong = preflight(
-        server.base_url(),
-        "wrong-token-value",
-        "json",
-        &["--idp", "entra"],
-        &data,
-    );
-    let r = report(&wrong);
-    assert_eq!(
-        diagnosis_of(&r, "auth/users-accepts-token"),
-        "auth/token-rejected"
-    );
-    assert_eq!(
-        diagnosis_of(&r, "entra/test-connection"),
-        "auth/token-rejected"
-    );
-    assert_eq!(
-        diagnosis_of(&r, "scim/discovery-shape"),
-        "auth/token-rejected"
-    );
-    let codes: Vec<&str> = r["diagnoses"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(Value::as_str)
-        .collect();
-    assert!(!codes.contains(&"scim/schema-mismatch"), "{codes:?}");
-    assert_eq!(wrong.status.code(), Some(1));
-    assert_no_leak(&wrong, &canary, "wrong token");
+    assert_wrong_token_named(server.base_url(), &canary, &data);
 
     // The server root and `/scim`: nothing SCIM answers there (Express's 404 page), one or two
     // segments deeper does — Preflight names the missing segment and the URL that works.
-    for short in [server.root_url(), format!("{}/scim", server.root_url())] {
-        let out = preflight(&short, &canary, "json", &["--idp", "generic"], &data);
-        let r = report(&out);
-        assert_eq!(
-            diagnosis_of(&r, "scim/endpoint-reachable"),
-            "url/missing-version-segment",
-            "{short}"
-        );
-        let actual = r["checks"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["id"] == "scim/endpoint-reachable")
-            .and_then(|c| c["finding"]["actual"].as_str())
-            .unwrap_or("")
-            .to_string();
-        assert!(actual.contains(server.base_url()), "{short}: {actual}");
-        assert_eq!(out.status.code(), Some(1), "{short}");
-        assert_no_leak(&out, &canary, &short);
-    }
+    assert_short_urls_name_the_base(&server.root_url(), server.base_url(), &canary, &data);
     assert_no_leak_in_files(&data, &canary);
     let _ = std::fs::remove_dir_all(&data);
 }
@@ -285,25 +127,7 @@ fn preflight_writes_to_scimmy_for_every_dialect() {
     let before = (server.count("Users"), server.count("Groups"));
     assert_eq!(before, (Some(3), Some(1)));
     let data = std::env::temp_dir().join(format!("preflight-scimmy-write-{}", std::process::id()));
-    let dialects = [
-        "entra-default",
-        "entra-aadoptscim062020",
-        "okta-patch",
-        "okta-oin",
-        "onelogin",
-        "generic-rfc7644",
-    ];
-    for dialect in dialects {
-        let out = preflight(
-            server.base_url(),
-            &canary,
-            "json",
-            &["--write", "--dialect", dialect],
-            &data,
-        );
-        let r = report(&out);
-        let got = findings(&r);
-        eprintln!("--write --dialect {dialect}: {got:?}");
+    for dialect in DIALECTS {
         let mut expected = vec![
             "warn:url/https=tls/plain-http",
             // A, B, C as in the read-only run.
@@ -324,14 +148,7 @@ fn preflight_writes_to_scimmy_for_every_dialect() {
         }
         // Everything else passes: 409 on a duplicate userName, PUT, pathless and filtered
         // PATCH, Entra's capitalised ops and member removal, groups, 404 after delete.
-        assert_eq!(
-            got,
-            sorted(&expected),
-            "--dialect {dialect}: unexpected findings"
-        );
-        assert_eq!(r["summary"]["blocked"], 0, "--dialect {dialect}");
-        assert_eq!(out.status.code(), Some(1), "--dialect {dialect}");
-        assert_no_leak(&out, &canary, dialect);
+        assert_write_run(server.base_url(), &canary, dialect, &expected, &data);
         // Every test object was removed at the end of the run; the seeded ones are intact.
         assert_eq!(
             (server.count("Users"), server.count("Groups")),

@@ -7,82 +7,29 @@
 //! IdPs send (tests/real-servers/SCIM2_SERVER_NOTES.md, "Where it departs"), and those are
 //! exactly the findings an admin needs.
 
-use std::process::{Command, Output};
-
+mod real_server_support;
 mod scim2_server;
 
+use real_server_support::{
+    DIALECTS, assert_no_leak, assert_no_leak_in_files, check, count, findings, report, url_port,
+};
 use scim2_server::start;
-
-fn write_run(url: &str, token: &str, dialect: &str, data: &std::path::Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_preflight"))
-        .args([
-            "check",
-            "--url",
-            url,
-            "--write",
-            "--dialect",
-            dialect,
-            "--format",
-            "json",
-        ])
-        .env("PREFLIGHT_TOKEN", token)
-        .env("PREFLIGHT_DATA_DIR", data)
-        .output()
-        .expect("preflight runs")
-}
-
-/// `status:check=code` of every failing or warning check.
-fn findings(out: &Output) -> Vec<String> {
-    let r: serde_json::Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)));
-    r["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|c| c["status"] == "fail" || c["status"] == "warn")
-        .map(|c| {
-            format!(
-                "{}:{}={}",
-                c["status"].as_str().unwrap(),
-                c["id"].as_str().unwrap(),
-                c["diagnosis"]["code"].as_str().unwrap_or("")
-            )
-        })
-        .collect()
-}
-
-fn count(url: &str, token: &str, collection: &str) -> u64 {
-    let out = Command::new("curl")
-        .args([
-            "-s",
-            "-H",
-            &format!("Authorization: Bearer {token}"),
-            &format!("{url}/{collection}"),
-        ])
-        .output()
-        .expect("curl");
-    serde_json::from_slice::<serde_json::Value>(&out.stdout)
-        .ok()
-        .and_then(|j| j["totalResults"].as_u64())
-        .unwrap_or(u64::MAX)
-}
 
 #[test]
 fn every_dialect_against_scim2_server() {
     let canary = format!("preflight-write-canary-{}", std::process::id());
     let Some(server) = start(&canary) else { return };
     let data = std::env::temp_dir().join(format!("preflight-real-write-{}", std::process::id()));
-    let dialects = [
-        "entra-default",
-        "entra-aadoptscim062020",
-        "okta-patch",
-        "okta-oin",
-        "onelogin",
-        "generic-rfc7644",
-    ];
-    for dialect in dialects {
-        let out = write_run(&server.base_url(), &canary, dialect, &data);
-        let got = findings(&out);
+    let port = url_port(&server.base_url()).expect("a 127.0.0.1 URL");
+    for dialect in DIALECTS {
+        let out = check(
+            &server.base_url(),
+            &canary,
+            "json",
+            &["--write", "--dialect", dialect],
+            &data,
+        );
+        let got = findings(&report(&out));
         let has = |s: &str| got.iter().any(|g| g == s);
         // Deviation 7 (NOTES): `/ResourceTypes` and `/Schemas` demand a token — a read-only
         // warning, the same for every dialect.
@@ -136,21 +83,17 @@ fn every_dialect_against_scim2_server() {
             Some(if dialect.starts_with("entra") { 1 } else { 0 }),
             "{dialect}"
         );
-        for stream in [&out.stdout, &out.stderr] {
-            assert!(
-                !String::from_utf8_lossy(stream).contains(&canary),
-                "{dialect}: the token leaked"
-            );
-        }
+        assert_no_leak(&out, &canary, dialect);
         // Every test object was removed at the end of the run.
         assert_eq!(
             (
-                count(&server.base_url(), &canary, "Users"),
-                count(&server.base_url(), &canary, "Groups")
+                count(port, &canary, "/v2/Users"),
+                count(port, &canary, "/v2/Groups")
             ),
-            (0, 0),
+            (Some(0), Some(0)),
             "{dialect} left objects behind"
         );
     }
+    assert_no_leak_in_files(&data, &canary);
     let _ = std::fs::remove_dir_all(&data);
 }

@@ -15,6 +15,16 @@ use serde_json::Value;
 /// The limit on each direct request a test makes (seeding, counting).
 const REQUEST_LIMIT: Duration = Duration::from_secs(10);
 
+/// Every write dialect, in the order the real-server tests run them.
+pub const DIALECTS: [&str; 6] = [
+    "entra-default",
+    "entra-aadoptscim062020",
+    "okta-patch",
+    "okta-oin",
+    "onelogin",
+    "generic-rfc7644",
+];
+
 /// Run `preflight check --url URL --format FORMAT EXTRA…` with the token in PREFLIGHT_TOKEN
 /// only (never on the command line) and its journal and state under `data`.
 pub fn check(url: &str, token: &str, format: &str, extra: &[&str], data: &Path) -> Output {
@@ -79,6 +89,16 @@ pub fn diagnosis_of(r: &Value, id: &str) -> String {
         .to_string()
 }
 
+/// The report's diagnosis codes.
+pub fn diagnoses(r: &Value) -> Vec<&str> {
+    r["diagnoses"]
+        .as_array()
+        .expect("diagnoses")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect()
+}
+
 pub fn sorted(items: &[&str]) -> Vec<String> {
     let mut v: Vec<String> = items.iter().map(|s| s.to_string()).collect();
     v.sort();
@@ -92,6 +112,104 @@ pub fn assert_no_leak(out: &Output, canary: &str, what: &str) {
             !String::from_utf8_lossy(bytes).contains(canary),
             "{what}: the token leaked into {stream}"
         );
+    }
+}
+
+/// One read-only `--idp IDP` run, JSON and human: exactly `expected` fail or warn, exit 1,
+/// nothing blocked, the Authorization header shown only redacted, the token in neither
+/// format's output. Returns the JSON report for the caller's own assertions.
+pub fn assert_read_only_run(
+    url: &str,
+    canary: &str,
+    idp: &str,
+    expected: &[&str],
+    data: &Path,
+) -> Value {
+    let out = check(url, canary, "json", &["--idp", idp], data);
+    let r = report(&out);
+    let got = findings(&r);
+    eprintln!("read-only --idp {idp}: {got:?}");
+    assert_eq!(got, sorted(expected), "--idp {idp}: unexpected findings");
+    assert_eq!(out.status.code(), Some(1), "--idp {idp}");
+    assert_eq!(r["summary"]["blocked"], 0, "--idp {idp}");
+    assert_no_leak(&out, canary, &format!("--idp {idp} json"));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("Bearer ***"),
+        "the redacted Authorization header is shown"
+    );
+    let human = check(url, canary, "human", &["--idp", idp], data);
+    assert_no_leak(&human, canary, &format!("--idp {idp} human"));
+    r
+}
+
+/// One `--write --dialect DIALECT` run: exactly `expected` fail or warn, nothing blocked,
+/// exit 1, the token in no output. Returns the JSON report for the caller's own assertions.
+pub fn assert_write_run(
+    url: &str,
+    canary: &str,
+    dialect: &str,
+    expected: &[&str],
+    data: &Path,
+) -> Value {
+    let out = check(
+        url,
+        canary,
+        "json",
+        &["--write", "--dialect", dialect],
+        data,
+    );
+    let r = report(&out);
+    let got = findings(&r);
+    eprintln!("--write --dialect {dialect}: {got:?}");
+    assert_eq!(
+        got,
+        sorted(expected),
+        "--dialect {dialect}: unexpected findings"
+    );
+    assert_eq!(r["summary"]["blocked"], 0, "--dialect {dialect}");
+    assert_eq!(out.status.code(), Some(1), "--dialect {dialect}");
+    assert_no_leak(&out, canary, dialect);
+    r
+}
+
+/// A wrong token: the token checks and the discovery documents behind it all name the token
+/// as rejected (not the vendor's schemas), exit 1, and the real token leaks nowhere. Returns
+/// the JSON report for the caller's own assertions.
+pub fn assert_wrong_token_named(url: &str, canary: &str, data: &Path) -> Value {
+    let wrong = check(url, "wrong-token-value", "json", &["--idp", "entra"], data);
+    let r = report(&wrong);
+    for id in [
+        "auth/users-accepts-token",
+        "entra/test-connection",
+        "scim/discovery-shape",
+    ] {
+        assert_eq!(diagnosis_of(&r, id), "auth/token-rejected", "{id}");
+    }
+    let codes = diagnoses(&r);
+    assert!(!codes.contains(&"scim/schema-mismatch"), "{codes:?}");
+    assert_eq!(wrong.status.code(), Some(1));
+    assert_no_leak(&wrong, canary, "wrong token");
+    r
+}
+
+/// The server root and `/scim` (nothing SCIM there): Preflight names the missing segment
+/// and, in the finding, the base URL that works.
+pub fn assert_short_urls_name_the_base(root: &str, base: &str, canary: &str, data: &Path) {
+    for short in [root.to_string(), format!("{root}/scim")] {
+        let out = check(&short, canary, "json", &["--idp", "generic"], data);
+        let r = report(&out);
+        assert_eq!(
+            diagnosis_of(&r, "scim/endpoint-reachable"),
+            "url/missing-version-segment",
+            "{short}"
+        );
+        let actual = check_named(&r, "scim/endpoint-reachable")["finding"]["actual"]
+            .as_str()
+            .unwrap_or("")
+            .to_string();
+        assert!(actual.contains(base), "{short}: {actual}");
+        assert_eq!(out.status.code(), Some(1), "{short}");
+        assert_no_leak(&out, canary, &short);
     }
 }
 
@@ -154,6 +272,16 @@ pub fn request(
         .map(|(_, b)| b.to_string())
         .unwrap_or_default();
     (status, body)
+}
+
+/// `totalResults` of the list at `path` (e.g. `/scim/v2/Users?count=0`), asked straight of
+/// the server; `None` when the answer was not a list.
+pub fn count(port: u16, token: &str, path: &str) -> Option<u64> {
+    let (_, body) = request(port, token, "GET", path, None);
+    serde_json::from_str::<Value>(&body)
+        .ok()?
+        .get("totalResults")?
+        .as_u64()
 }
 
 /// The port of a `http://127.0.0.1:PORT/…` URL.
