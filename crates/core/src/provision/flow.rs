@@ -195,7 +195,7 @@ async fn steps(
                     ));
                 }
             }
-            if let Some(hint) = refusal_hint(&x) {
+            if let Some((_, hint)) = refused_value(&x) {
                 detail.push_str(hint);
             }
             return Verdict::fail(
@@ -458,8 +458,9 @@ fn at_step(v: Verdict, position: &str, step: &Step, evidence: &[String]) -> Verd
 /// Advice for a 4xx whose SCIM error names a cause the status code cannot carry: a refused
 /// (mail) domain — some targets accept addresses only in the organisation's own domains
 /// (STACKIT can block a domain) — or a manager reference, which must name a user the target
-/// already has. Either way the mapping's attribute is fine; the value it carries is not.
-fn refusal_hint(x: &Exchange) -> Option<&'static str> {
+/// already has. Either way the mapping's attribute is fine; the value it carries is not: the
+/// cause's own code and the advice.
+fn refused_value(x: &Exchange) -> Option<(&'static str, &'static str)> {
     if !x.status().is_some_and(|s| (400..500).contains(&s)) {
         return None;
     }
@@ -470,19 +471,21 @@ fn refusal_hint(x: &Exchange) -> Option<&'static str> {
         .and_then(|e| e.detail)?
         .to_ascii_lowercase();
     if detail.contains("domain") {
-        return Some(
+        return Some((
+            "scim/email-domain-refused",
             " The server's message blames a domain: the target accepts e-mail addresses only in \
              some domains, and the one sent is not among them. Rerun with `--user-file` giving a \
              user whose userName and e-mail use an allowed domain of your organisation, and make \
              sure the IdP maps an e-mail in such a domain.",
-        );
+        ));
     }
-    detail.contains("manager").then_some(
+    detail.contains("manager").then_some((
+        "scim/manager-reference-invalid",
         " The server's message names the manager: the IdP sends a manager as a reference to \
          another user, which must already exist in the target. Make sure managers are in the \
          provisioning scope (Entra provisions them in an earlier cycle), that the mapping sends \
          the manager's identifier the target knows, or remove the manager mapping.",
-    )
+    ))
 }
 
 /// A create rejected with 4xx: the data's code, unless the evidence points elsewhere.
@@ -503,6 +506,8 @@ fn refine<'a>(code: &'a str, x: &Exchange, schema: &TargetSchema, sent: &[String
     }
     if (missing && schema.undeclared(sent).is_empty()) || detail.contains("required") {
         "scim/required-attribute-missing"
+    } else if let Some((refused, _)) = refused_value(x) {
+        refused
     } else {
         code
     }

@@ -32,6 +32,17 @@ fn codes(d: &Dialect, f: &Flow) -> Vec<&'static str> {
     for s in &f.steps {
         let step = &d.steps[s];
         add(&step.diagnosis);
+        if step.diagnosis == "scim/unknown-attribute-rejected" {
+            // What `provision::flow` narrows a refused create down to, from the evidence.
+            for refined in [
+                "scim/uniqueness-not-enforced",
+                "scim/required-attribute-missing",
+                "scim/email-domain-refused",
+                "scim/manager-reference-invalid",
+            ] {
+                add(refined);
+            }
+        }
         if let Some(w) = &step.wrong_success {
             add(w);
         }
