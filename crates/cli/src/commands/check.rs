@@ -10,7 +10,6 @@ use crate::token_source;
 use preflight_core::check::RunOptions;
 use preflight_core::event::{EventSink, exchange_events};
 use preflight_core::probe::{LiveTransport, NetConfig, Probe};
-use preflight_core::profile::ProfileStore;
 use preflight_core::redact::Redactor;
 use preflight_core::target::{Credential, Idp, Target, parse_base_url};
 use preflight_core::{checks, engine};
@@ -37,7 +36,7 @@ pub async fn run(args: CheckArgs) -> i32 {
 
 fn build_target(args: &CheckArgs) -> Result<Target, String> {
     if let Some(id) = &args.profile {
-        let mut target = target_of_profile(id, args)?;
+        let mut target = crate::commands::profile::target_of_profile(id, args.token_stdin)?;
         if let Some(url) = &args.url {
             // The spec's synopsis is `check --url URL … [--profile NAME]`: a script that names
             // both means "this URL, with the profile's settings and credential". Say so when the
@@ -88,24 +87,6 @@ fn build_target(args: &CheckArgs) -> Result<Target, String> {
     let mut target = Target::new(url, credential, idp).map_err(|e| format!("--url: {e}"))?;
     target.dialects = Vec::new();
     Ok(target)
-}
-
-/// The target saved in profile `id`, with its credential in the contract's order.
-fn target_of_profile(id: &str, args: &CheckArgs) -> Result<Target, String> {
-    // Contract order: --token-stdin, then PREFLIGHT_TOKEN, then the profile's keyring entry.
-    if args.token_stdin || token_source::token_env_set() {
-        let token = token_source::bearer_token(args.token_stdin)?;
-        let store = ProfileStore::open_default().map_err(|e| format!("--profile: {e}"))?;
-        let loaded = store.get(id).map_err(|e| format!("--profile: {e}"))?;
-        for warning in &loaded.warnings {
-            eprintln!("warning: {warning}");
-        }
-        return loaded
-            .value
-            .to_target_with(Credential::Bearer(token))
-            .map_err(|e| format!("--profile: {e}"));
-    }
-    crate::commands::profile::target_from_profile(id)
 }
 
 /// `--vendor` (URL pattern, defaults, vendor checks; else the vendor the URL's host names) and

@@ -17,7 +17,7 @@ use preflight_core::profile::{
 use preflight_core::secrets::{
     KeyringStore, SecretStore, SecretStoreError, TimeLimited, blocking_with_timeout,
 };
-use preflight_core::target::{Idp, Target};
+use preflight_core::target::{Credential, Idp, Target};
 
 /// How long to wait for the keyring. A locked keyring may be showing an unlock dialog; past
 /// this Preflight gives up with a message instead of hanging.
@@ -107,7 +107,23 @@ pub async fn run(cmd: ProfileCommand) -> i32 {
     }
 }
 
-/// The run target of `check --profile ID`: the profile's settings plus its secret from the
+/// The run target of `check`/`scan --profile ID`, its credential in the contract's order:
+/// `--token-stdin`, then `PREFLIGHT_TOKEN` (each as a bearer token with the profile's other
+/// settings), else the profile's own secret from the keyring. `Err` is a one-line message for
+/// exit 2.
+pub fn target_of_profile(id: &str, token_stdin: bool) -> Result<Target, String> {
+    if token_stdin || token_source::token_env_set() {
+        let token = token_source::bearer_token(token_stdin)?;
+        let profiles = ProfileStore::open_default().map_err(|e| format!("--profile: {e}"))?;
+        let profile = warned(profiles.get(id)).map_err(|e| format!("--profile: {e}"))?;
+        return profile
+            .to_target_with(Credential::Bearer(token))
+            .map_err(|e| format!("--profile: {e}"));
+    }
+    target_from_profile(id)
+}
+
+/// The run target of `--profile ID`: the profile's settings plus its secret from the
 /// keyring. Blocking (up to [`KEYRING_TIMEOUT_SECS`]); `Err` is a one-line message for exit 2.
 pub fn target_from_profile(id: &str) -> Result<Target, String> {
     let profiles = ProfileStore::open_default().map_err(|e| format!("--profile: {e}"))?;

@@ -13,7 +13,6 @@ use crate::exit;
 use crate::token_source;
 use preflight_core::event::{RunEvent, exchange_events};
 use preflight_core::probe::{LiveTransport, Probe, Transport};
-use preflight_core::profile::ProfileStore;
 use preflight_core::provision::scan;
 use preflight_core::redact::Redactor;
 use preflight_core::target::{Credential, Idp, Target, parse_base_url};
@@ -98,19 +97,7 @@ pub async fn run(args: ScanArgs) -> i32 {
 /// bearer token.
 fn build_target(args: &ScanArgs) -> Result<Target, String> {
     if let Some(id) = &args.profile {
-        if args.token_stdin || token_source::token_env_set() {
-            let token = token_source::bearer_token(args.token_stdin)?;
-            let store = ProfileStore::open_default().map_err(|e| format!("--profile: {e}"))?;
-            let loaded = store.get(id).map_err(|e| format!("--profile: {e}"))?;
-            for warning in &loaded.warnings {
-                eprintln!("warning: {warning}");
-            }
-            return loaded
-                .value
-                .to_target_with(Credential::Bearer(token))
-                .map_err(|e| format!("--profile: {e}"));
-        }
-        return crate::commands::profile::target_from_profile(id);
+        return crate::commands::profile::target_of_profile(id, args.token_stdin);
     }
     let url = args
         .url
