@@ -1723,7 +1723,8 @@ export const mappingView = {
         "console": null,
         "done_by_overrides": false,
         "sent_on": [
-          "create"
+          "create",
+          "update"
         ]
       },
       {
