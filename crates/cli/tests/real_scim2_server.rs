@@ -5,41 +5,13 @@
 //! Skipped (with a message) when the venv is missing, unless PREFLIGHT_REQUIRE_REAL_SERVERS=1
 //! — as in `scripts/test.sh` and CI — where a missing server is a failure.
 
-use std::process::{Command, Output};
-
+mod real_server_support;
 mod scim2_server;
 
+use real_server_support::{assert_no_leak, assert_no_leak_in_files, check, diagnoses, report};
 use scim2_server::start;
 
-fn preflight(url: &str, token: &str, format: &str) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_preflight"))
-        .args([
-            "check", "--url", url, "--idp", "generic", "--format", format,
-        ])
-        .env("PREFLIGHT_TOKEN", token)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("preflight runs")
-}
-
-fn report(out: &Output) -> serde_json::Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not JSON ({e}): {}",
-            String::from_utf8_lossy(&out.stdout)
-        )
-    })
-}
-
-fn diagnoses(r: &serde_json::Value) -> Vec<String> {
-    r["diagnoses"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d.as_str().unwrap().to_string())
-        .collect()
-}
-
+/// `id code actual` of every failing check, for an assertion message that shows why.
 fn failures(r: &serde_json::Value) -> Vec<String> {
     r["checks"]
         .as_array()
@@ -60,9 +32,11 @@ fn failures(r: &serde_json::Value) -> Vec<String> {
 fn preflight_against_scim2_server() {
     let canary = format!("preflight-canary-{}", std::process::id());
     let Some(server) = start(&canary) else { return };
+    let data = std::env::temp_dir().join(format!("preflight-real-read-{}", std::process::id()));
+    let generic = ["--idp", "generic"];
 
     // The right token: nothing fails, exit 0.
-    let ok = preflight(&server.base_url(), &canary, "json");
+    let ok = check(&server.base_url(), &canary, "json", &generic, &data);
     let r = report(&ok);
     assert_eq!(
         failures(&r),
@@ -78,28 +52,25 @@ fn preflight_against_scim2_server() {
     assert_eq!(r["summary"]["blocked"], 0);
 
     // The canary token appears in no output: JSON report, progress, human report.
-    let human = preflight(&server.base_url(), &canary, "human");
-    for (name, bytes) in [
-        ("json stdout", &ok.stdout),
-        ("json stderr", &ok.stderr),
-        ("human stdout", &human.stdout),
-        ("human stderr", &human.stderr),
-    ] {
-        assert!(
-            !String::from_utf8_lossy(bytes).contains(&canary),
-            "the token leaked into {name}"
-        );
-    }
+    let human = check(&server.base_url(), &canary, "human", &generic, &data);
+    assert_no_leak(&ok, &canary, "json");
+    assert_no_leak(&human, &canary, "human");
     assert!(
         String::from_utf8_lossy(&ok.stdout).contains("Bearer ***"),
         "the redacted Authorization header is shown"
     );
 
     // A wrong token: named as rejected, exit 1.
-    let wrong = preflight(&server.base_url(), "wrong-token-value", "json");
+    let wrong = check(
+        &server.base_url(),
+        "wrong-token-value",
+        "json",
+        &generic,
+        &data,
+    );
     let r = report(&wrong);
     assert!(
-        diagnoses(&r).contains(&"auth/token-rejected".to_string()),
+        diagnoses(&r).contains(&"auth/token-rejected"),
         "{:?}",
         diagnoses(&r)
     );
@@ -107,11 +78,13 @@ fn preflight_against_scim2_server() {
 
     // The base URL without /v2: this server also answers at its root, but its own
     // meta.location names /v2 as the SCIM root — Preflight says so.
-    let short = preflight(&server.root_url(), &canary, "json");
+    let short = check(&server.root_url(), &canary, "json", &generic, &data);
     let r = report(&short);
     assert!(
-        diagnoses(&r).contains(&"url/missing-version-segment".to_string()),
+        diagnoses(&r).contains(&"url/missing-version-segment"),
         "{:?}",
         diagnoses(&r)
     );
+    assert_no_leak_in_files(&data, &canary);
+    let _ = std::fs::remove_dir_all(&data);
 }

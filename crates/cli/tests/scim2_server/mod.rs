@@ -4,8 +4,9 @@
 //! Missing venv: the test is skipped, unless PREFLIGHT_REQUIRE_REAL_SERVERS is set (as in
 //! `scripts/test.sh` and CI), where it fails.
 
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
+
+use crate::real_server_support::launcher::{not_installed, real_venv, repo};
 
 pub struct Server {
     pid: u32,
@@ -31,22 +32,15 @@ impl Drop for Server {
     }
 }
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
+/// Start scim2-server through its start script (which waits until the server answers and
+/// prints its PID); `None` (skip) when the venv lacks it outside CI.
 pub fn start(token: &str) -> Option<Server> {
-    let venv = std::env::var("PREFLIGHT_REAL_VENV")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| repo().join(".venv-real"));
+    let venv = real_venv();
     if !venv.join("bin/scim2-server").exists() {
-        assert!(
-            std::env::var("PREFLIGHT_REQUIRE_REAL_SERVERS").is_err(),
-            "scim2-server is not installed in {}; run tests/real-servers/install.sh",
+        return not_installed(&format!(
+            "scim2-server is not installed in {}",
             venv.display()
-        );
-        eprintln!("skipping: scim2-server not installed (run tests/real-servers/install.sh)");
-        return None;
+        ));
     }
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
