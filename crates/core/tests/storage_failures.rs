@@ -27,7 +27,7 @@ use preflight_core::profile::{Profile, ProfileAuth, ProfileError, ProfileId, Pro
 use preflight_core::provision::{JournalError, Writer, journal};
 use preflight_core::redact::Redactor;
 use preflight_core::secrets::{KeyringStore, SecretStore, SecretStoreError, TimeLimited};
-use preflight_core::{Credential, Idp, Secret, Target};
+use preflight_core::{Credential, Exchange, Idp, Secret, Target};
 use preflight_testbed::{Testbed, TestbedConfig};
 
 /// Set in a child process: the directory the child test works on.
@@ -178,10 +178,16 @@ fn config_dir_that_cannot_be_created_gives_the_fix() {
 
 // --- (b) full disk ----------------------------------------------------------------------
 
+/// In a child process: the directory its parent handed over; `None` in a normal run, where
+/// the child half of a test does nothing.
+fn child_dir() -> Option<PathBuf> {
+    std::env::var_os(CHILD_DIR_ENV).map(PathBuf::from)
+}
+
 /// Re-run this test binary for the single test `name`, with `env` set, under `prefix` (a
-/// command that execs its arguments, e.g. a resource limit). Bounded: the child is killed
-/// after 60 s.
-fn run_child(name: &str, env: &[(&str, &OsStr)], prefix: &[&str]) -> Output {
+/// command that execs its arguments, e.g. a resource limit or a private D-Bus session).
+/// Bounded: the child is killed after 60 s.
+fn run_child(name: &str, env: &[(&str, &OsStr)], prefix: &[&OsStr]) -> Output {
     let exe = std::env::current_exe().unwrap();
     let mut cmd = Command::new("timeout");
     cmd.arg("60")
@@ -194,8 +200,16 @@ fn run_child(name: &str, env: &[(&str, &OsStr)], prefix: &[&str]) -> Output {
     cmd.output().expect("run the child test process")
 }
 
-/// The child's error line (what the admin would read).
-fn child_error(out: &Output) -> String {
+/// The error line of a child that ran to the end (what the admin would read); `what` names
+/// the child in the failure message when it did not.
+fn child_error(out: &Output, what: &str) -> String {
+    assert!(
+        out.status.success(),
+        "{what} failed ({:?}):\n{}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     stdout
         .lines()
@@ -226,7 +240,8 @@ fn run_with_file_size_limit(name: &str, dir: &Path, limit: u64) -> Option<Output
             "-c",
             "trap '' XFSZ; exec prlimit \"$0\" -- \"$@\"",
             &fsize,
-        ],
+        ]
+        .map(OsStr::new),
     );
     Some(out)
 }
@@ -239,13 +254,7 @@ fn full_disk_keeps_the_old_profiles_file() {
     let Some(out) = run_with_file_size_limit("full_disk_child_saves", store.dir(), limit) else {
         return;
     };
-    assert!(
-        out.status.success(),
-        "child failed: {}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let msg = child_error(&out);
+    let msg = child_error(&out, "the child");
     assert!(
         msg.contains("no space left") && msg.contains("were not changed"),
         "the message says what happened and what to do: {msg}"
@@ -256,10 +265,10 @@ fn full_disk_keeps_the_old_profiles_file() {
 /// Child half of [`full_disk_keeps_the_old_profiles_file`]; does nothing in a normal run.
 #[test]
 fn full_disk_child_saves() {
-    let Some(dir) = std::env::var_os(CHILD_DIR_ENV) else {
+    let Some(dir) = child_dir() else {
         return;
     };
-    let store = ProfileStore::new(PathBuf::from(dir));
+    let store = ProfileStore::new(dir);
     let err = store
         .upsert(profile("acme-test", "Acme test with a longer name"))
         .expect_err("a save past the file size limit must fail");
@@ -281,13 +290,7 @@ fn full_disk_journal_append_fails_and_keeps_earlier_entries() {
     else {
         return;
     };
-    assert!(
-        out.status.success(),
-        "child failed: {}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let msg = child_error(&out);
+    let msg = child_error(&out, "the child");
     assert!(
         msg.contains("cannot write the cleanup journal") && msg.contains("free disk space"),
         "{msg}"
@@ -303,10 +306,10 @@ fn full_disk_journal_append_fails_and_keeps_earlier_entries() {
 /// Child half of [`full_disk_journal_append_fails_and_keeps_earlier_entries`].
 #[test]
 fn full_disk_child_journals() {
-    let Some(dir) = std::env::var_os(CHILD_DIR_ENV) else {
+    let Some(dir) = child_dir() else {
         return;
     };
-    let j = journal::Journal::new(Path::new(&dir), "r1", "http://127.0.0.1:1/scim/v2");
+    let j = journal::Journal::new(&dir, "r1", "http://127.0.0.1:1/scim/v2");
     let err = j
         .intent(
             ObjectKind::Group,
@@ -349,6 +352,13 @@ fn create_user(name: &str) -> Req {
     }))
 }
 
+/// Create the user `name` through the journalling writer.
+async fn create_user_via(writer: &Writer<'_>, name: &str) -> Result<Exchange, JournalError> {
+    writer
+        .create(ObjectKind::User, name, create_user(name))
+        .await
+}
+
 fn posts(tb: &Testbed) -> usize {
     tb.request_log()
         .iter()
@@ -365,12 +375,7 @@ async fn journal_write_failure_stops_the_create_before_it_is_sent() {
     let good = tmp.path().join("journal");
     let probe = probe_for(&tb, good.clone());
     let writer = Writer::new(&probe, "r-good");
-    let x = writer
-        .create(
-            ObjectKind::User,
-            "preflight-test-good",
-            create_user("preflight-test-good"),
-        )
+    let x = create_user_via(&writer, "preflight-test-good")
         .await
         .expect("journal writable");
     assert_eq!(x.response.as_ref().map(|r| r.status), Some(201));
@@ -382,12 +387,7 @@ async fn journal_write_failure_stops_the_create_before_it_is_sent() {
     std::fs::write(&blocker, b"x").unwrap();
     let probe = probe_for(&tb, blocker.join("journal"));
     let writer = Writer::new(&probe, "r-bad");
-    let err = writer
-        .create(
-            ObjectKind::User,
-            "preflight-test-bad",
-            create_user("preflight-test-bad"),
-        )
+    let err = create_user_via(&writer, "preflight-test-bad")
         .await
         .expect_err("no journal, no create");
     assert!(matches!(err, JournalError::Write { .. }), "{err:?}");
@@ -407,12 +407,7 @@ async fn read_only_journal_file_stops_the_create_and_keeps_its_entries() {
     let probe = probe_for(&tb, dir.clone());
     // Same run id as the earlier run: the writer appends to the very same file.
     let writer = Writer::new(&probe, "r1");
-    writer
-        .create(
-            ObjectKind::User,
-            "preflight-test-one",
-            create_user("preflight-test-one"),
-        )
+    create_user_via(&writer, "preflight-test-one")
         .await
         .unwrap();
     let file = dir.join("r1.jsonl");
@@ -422,12 +417,7 @@ async fn read_only_journal_file_stops_the_create_and_keeps_its_entries() {
         return;
     };
     let writer = Writer::new(&probe, "r1");
-    let err = writer
-        .create(
-            ObjectKind::User,
-            "preflight-test-two",
-            create_user("preflight-test-two"),
-        )
+    let err = create_user_via(&writer, "preflight-test-two")
         .await
         .expect_err("an unwritable journal must stop the create");
     assert!(err.to_string().contains("r1.jsonl"), "{err}");
@@ -455,13 +445,7 @@ fn absent_keyring_refuses_the_save_and_keeps_the_file() {
         ],
         &[],
     );
-    assert!(
-        out.status.success(),
-        "child failed: {}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let msg = child_error(&out);
+    let msg = child_error(&out, "the child");
     assert!(
         msg.contains("no OS keyring is available")
             && msg.contains("never falls back to a plaintext file"),
@@ -470,27 +454,36 @@ fn absent_keyring_refuses_the_save_and_keeps_the_file() {
     assert_untouched(&store, &before);
 }
 
+/// Save a new profile with `canary` as its secret through `keyring`, each call limited to
+/// 10 s as the app does.
+fn save_through(
+    store: &ProfileStore,
+    keyring: KeyringStore,
+    canary: &str,
+) -> Result<(), ProfileError> {
+    let secrets = TimeLimited::new(Arc::new(keyring) as Arc<dyn SecretStore>, 10);
+    store
+        .save(
+            profile("acme-test", "Acme test"),
+            &Secret::new(canary),
+            &secrets,
+        )
+        .map(|_| ())
+}
+
 /// Child half of [`absent_keyring_refuses_the_save_and_keeps_the_file`].
 #[test]
 fn absent_keyring_child_saves() {
-    let Some(dir) = std::env::var_os(CHILD_DIR_ENV) else {
+    let Some(dir) = child_dir() else {
         return;
     };
-    let store = ProfileStore::new(PathBuf::from(dir));
+    let store = ProfileStore::new(dir);
     let err = match preflight_core::secrets::blocking_with_timeout(KeyringStore::open, 10) {
         // Connecting can fail at once …
         Err(e) => ProfileError::Keyring(e),
         // … or on the first call; either way nothing may be written.
-        Ok(keyring) => {
-            let secrets = TimeLimited::new(Arc::new(keyring) as Arc<dyn SecretStore>, 10);
-            store
-                .save(
-                    profile("acme-test", "Acme test"),
-                    &Secret::new("canary-keyring-absent"),
-                    &secrets,
-                )
-                .expect_err("saving without a keyring must fail")
-        }
+        Ok(keyring) => save_through(&store, keyring, "canary-keyring-absent")
+            .expect_err("saving without a keyring must fail"),
     };
     assert!(
         matches!(
@@ -535,36 +528,26 @@ fn locked_keyring_refuses_the_save_and_keeps_the_file() {
     }
     let (tmp, store, before) = saved_store();
     let home = tmp.path().join("home");
-    let exe = std::env::current_exe().unwrap();
-    let out = Command::new("timeout")
-        .args([
-            "60",
-            "dbus-run-session",
-            "--",
-            "sh",
-            "-c",
-            LOCKED_KEYRING_SESSION,
-            "sh",
-        ])
-        .arg(&home)
-        .arg(exe)
-        .args([
-            "--exact",
-            "locked_keyring_child_saves",
-            "--nocapture",
-            "--test-threads=1",
-        ])
-        .env(CHILD_DIR_ENV, store.dir())
-        .output()
-        .expect("run dbus-run-session");
-    assert!(
-        out.status.success(),
-        "locked-keyring session failed ({:?}; 90 = keyring did not start, 91 = lock refused):\n{}\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
+    let session = [
+        "dbus-run-session",
+        "--",
+        "sh",
+        "-c",
+        LOCKED_KEYRING_SESSION,
+        "sh",
+    ]
+    .map(OsStr::new);
+    let mut prefix = session.to_vec();
+    prefix.push(home.as_os_str());
+    let out = run_child(
+        "locked_keyring_child_saves",
+        &[(CHILD_DIR_ENV, store.dir().as_os_str())],
+        &prefix,
     );
-    let msg = child_error(&out);
+    let msg = child_error(
+        &out,
+        "the locked-keyring session (90 = keyring did not start, 91 = lock refused)",
+    );
     assert!(
         msg.contains("locked") && msg.contains("gnome-keyring-daemon --unlock"),
         "the message says the keyring is locked and how to unlock it: {msg}"
@@ -575,19 +558,13 @@ fn locked_keyring_refuses_the_save_and_keeps_the_file() {
 /// Child half of [`locked_keyring_refuses_the_save_and_keeps_the_file`].
 #[test]
 fn locked_keyring_child_saves() {
-    let Some(dir) = std::env::var_os(CHILD_DIR_ENV) else {
+    let Some(dir) = child_dir() else {
         return;
     };
-    let store = ProfileStore::new(PathBuf::from(dir));
+    let store = ProfileStore::new(dir);
     let keyring = preflight_core::secrets::blocking_with_timeout(KeyringStore::open, 10)
         .expect("the private session has a Secret Service");
-    let secrets = TimeLimited::new(Arc::new(keyring) as Arc<dyn SecretStore>, 10);
-    let err = store
-        .save(
-            profile("acme-test", "Acme test"),
-            &Secret::new("canary-keyring-locked"),
-            &secrets,
-        )
+    let err = save_through(&store, keyring, "canary-keyring-locked")
         .expect_err("saving into a locked keyring must fail");
     assert!(
         matches!(err, ProfileError::Keyring(SecretStoreError::Locked { .. })),
