@@ -96,3 +96,46 @@ pub fn preflight(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Ou
     }
     child.wait_with_output().unwrap()
 }
+
+/// A file holding `text` in this test process's own folder (`FOLDER-PID` under the temp
+/// directory), for inputs a run reads such as a mapping overrides file; returns its path.
+pub fn scratch_file(folder: &str, name: &str, text: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("{folder}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+/// Run `preflight check --write --format json --only CHECK EXTRA…` against a testbed (its
+/// demo token in the environment, the cleanup journal under `data`): the run's output and
+/// CHECK's entry in the JSON report. Panics with stderr when there is no report or no CHECK.
+pub fn write_check(
+    url: &str,
+    check: &str,
+    extra: &[&str],
+    data: &std::path::Path,
+) -> (Output, serde_json::Value) {
+    let mut args = vec![
+        "check", "--url", url, "--write", "--format", "json", "--only", check,
+    ];
+    args.extend_from_slice(extra);
+    let data = data.to_str().expect("a UTF-8 temp path");
+    let out = preflight(
+        &args,
+        &[
+            ("PREFLIGHT_TOKEN", "demo-token"),
+            ("PREFLIGHT_DATA_DIR", data),
+        ],
+        None,
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("no JSON report ({e}); stderr: {stderr}"));
+    let result = report["checks"]
+        .as_array()
+        .and_then(|checks| checks.iter().find(|c| c["id"] == check))
+        .unwrap_or_else(|| panic!("the report has no {check}; stderr: {stderr}"))
+        .clone();
+    (out, result)
+}

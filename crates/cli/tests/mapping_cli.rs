@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::preflight;
+use common::{preflight, scratch_file, write_check};
 use preflight_testbed::{Quirks, Testbed, TestbedConfig};
 use serde_json::Value;
 use std::path::PathBuf;
@@ -26,9 +26,7 @@ fn scratch() -> PathBuf {
 }
 
 fn file(name: &str, text: &str) -> String {
-    let path = scratch().join(name);
-    std::fs::write(&path, text).unwrap();
-    path.to_string_lossy().into_owned()
+    scratch_file("preflight-mapping-cli", name, text)
 }
 
 const TOKEN: (&str, &str) = ("PREFLIGHT_TOKEN", "demo-token");
@@ -57,29 +55,7 @@ fn row<'a>(rows: &'a [Value], attribute: &str) -> &'a Value {
 
 /// `check --write --format json` → (exit code, status and diagnosis of `check_id`).
 fn write_run(url: &str, extra: &[&str], check_id: &str) -> (i32, String, String) {
-    let journal = scratch().join("journal");
-    let mut args = vec![
-        "check", "--url", url, "--write", "--format", "json", "--only", check_id,
-    ];
-    args.extend_from_slice(extra);
-    let out = preflight(
-        &args,
-        &[TOKEN, ("PREFLIGHT_DATA_DIR", journal.to_str().unwrap())],
-        None,
-    );
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| {
-        panic!(
-            "no report; stderr: {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    let c = report["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == check_id)
-        .unwrap()
-        .clone();
+    let (out, c) = write_check(url, check_id, extra, &scratch().join("journal"));
     (
         out.status.code().unwrap_or(-1),
         c["status"].as_str().unwrap_or_default().to_string(),

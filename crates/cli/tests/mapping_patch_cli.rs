@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::preflight;
+use common::{scratch_file, write_check};
 use preflight_testbed::{LoggedRequest, Testbed, TestbedConfig, vendor_presets};
 use serde_json::Value;
 
@@ -17,51 +17,18 @@ async fn stackit() -> Testbed {
 }
 
 fn scratch(name: &str, text: &str) -> String {
-    let dir = std::env::temp_dir().join(format!("preflight-mapping-patch-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path.to_string_lossy().into_owned()
+    scratch_file("preflight-mapping-patch", name, text)
+}
+
+/// The cleanup journal's folder for these runs.
+fn journal() -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("preflight-mapping-patch-j-{}", std::process::id()))
 }
 
 /// Run one dialect's Provision-on-demand flow in write mode; (exit code, check status, code).
 fn run(url: &str, dialect: &str, check_id: &str, mapping: &str) -> (i32, String, String) {
-    let journal =
-        std::env::temp_dir().join(format!("preflight-mapping-patch-j-{}", std::process::id()));
-    let out = preflight(
-        &[
-            "check",
-            "--url",
-            url,
-            "--write",
-            "--format",
-            "json",
-            "--dialect",
-            dialect,
-            "--only",
-            check_id,
-            "--mapping",
-            mapping,
-        ],
-        &[
-            ("PREFLIGHT_TOKEN", "demo-token"),
-            ("PREFLIGHT_DATA_DIR", journal.to_str().unwrap()),
-        ],
-        None,
-    );
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| {
-        panic!(
-            "no report; stderr: {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    let c = report["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == check_id)
-        .unwrap()
-        .clone();
+    let extra = ["--dialect", dialect, "--mapping", mapping];
+    let (out, c) = write_check(url, check_id, &extra, &journal());
     (
         out.status.code().unwrap_or(-1),
         c["status"].as_str().unwrap_or_default().to_string(),
@@ -165,29 +132,8 @@ async fn an_update_with_nothing_left_to_change_is_not_sent() {
         "nothing.toml",
         "remove = [\"roles\", \"displayName\", \"name.givenName\"]\n",
     );
-    let journal =
-        std::env::temp_dir().join(format!("preflight-mapping-patch-j-{}", std::process::id()));
-    let out = preflight(
-        &[
-            "check",
-            "--url",
-            &url,
-            "--write",
-            "--format",
-            "json",
-            "--dialect",
-            "entra-default",
-            "--only",
-            "entra/provision-on-demand",
-            "--mapping",
-            &mapping,
-        ],
-        &[
-            ("PREFLIGHT_TOKEN", "demo-token"),
-            ("PREFLIGHT_DATA_DIR", journal.to_str().unwrap()),
-        ],
-        None,
-    );
+    let extra = ["--dialect", "entra-default", "--mapping", &mapping];
+    let (out, _) = write_check(&url, "entra/provision-on-demand", &extra, &journal());
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(

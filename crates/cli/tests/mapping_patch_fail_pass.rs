@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::preflight;
+use common::{scratch_file, write_check};
 use preflight_testbed::quirks::Quirks;
 use preflight_testbed::{Testbed, TestbedConfig};
 use serde_json::Value;
@@ -19,57 +19,17 @@ async fn refusing_display_name() -> Testbed {
     Testbed::start(config).await.expect("testbed starts")
 }
 
-fn scratch(name: &str, text: &str) -> String {
-    let dir =
-        std::env::temp_dir().join(format!("preflight-mapping-failpass-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path.to_string_lossy().into_owned()
-}
-
 /// Entra's flow alone, in write mode; (exit code, the flow's result).
 fn flow(url: &str, dialect: &str, check: &str, mapping: Option<&str>) -> (i32, Value) {
     let journal = std::env::temp_dir().join(format!(
         "preflight-mapping-failpass-j-{}",
         std::process::id()
     ));
-    let mut args = vec![
-        "check",
-        "--url",
-        url,
-        "--write",
-        "--format",
-        "json",
-        "--dialect",
-        dialect,
-        "--only",
-        check,
-    ];
+    let mut extra = vec!["--dialect", dialect];
     if let Some(m) = mapping {
-        args.extend(["--mapping", m]);
+        extra.extend(["--mapping", m]);
     }
-    let out = preflight(
-        &args,
-        &[
-            ("PREFLIGHT_TOKEN", "demo-token"),
-            ("PREFLIGHT_DATA_DIR", journal.to_str().unwrap()),
-        ],
-        None,
-    );
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| {
-        panic!(
-            "no report; stderr: {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    let result = report["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == check)
-        .expect("the flow ran")
-        .clone();
+    let (out, result) = write_check(url, check, &extra, &journal);
     (out.status.code().unwrap_or(-1), result)
 }
 
@@ -93,7 +53,11 @@ async fn removing_a_refused_attribute_makes_create_and_update_pass() {
         );
         tb.clear_request_log();
 
-        let mapping = scratch("no-display-name.toml", "remove = [\"displayName\"]\n");
+        let mapping = scratch_file(
+            "preflight-mapping-failpass",
+            "no-display-name.toml",
+            "remove = [\"displayName\"]\n",
+        );
         let (code, r) = flow(&url, dialect, check, Some(&mapping));
         assert_eq!(
             (code, r["status"].as_str()),
