@@ -56,7 +56,7 @@ mod real_server_support;
 use django_scim2_server::{Server, start};
 use real_server_support::{
     assert_no_leak_in_files, assert_read_only_run, assert_short_urls_name_the_base,
-    assert_write_run, assert_wrong_token_named, check_named, diagnoses,
+    assert_write_run, assert_wrong_token_named, check_named, diagnoses, seed_users,
 };
 
 /// Findings every run has, read-only or not (A–F, and G on /Groups).
@@ -81,44 +81,14 @@ const COMMON: &[&str] = &[
 
 /// A directory as an IdP finds it: users to search for and a group with a member.
 fn seed(server: &Server) {
-    let mut ids = Vec::new();
-    for (user, given) in [
-        ("ada.lovelace", "Ada"),
-        ("grace.hopper", "Grace"),
-        ("alan.turing", "Alan"),
-    ] {
-        let (status, body) = server.request(
-            "POST",
-            "/Users",
-            Some(&json!({
-                "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
-                "userName": format!("{user}@example.invalid"),
-                "externalId": format!("ext-{user}"),
-                "name": {"givenName": given, "familyName": "Seed"},
-                "emails": [{"value": format!("{user}@example.invalid"), "type": "work", "primary": true}],
-                "active": true
-            })),
-        );
-        assert_eq!(status, 201, "seeding {user}: {body}");
-        let id = serde_json::from_str::<Value>(&body).unwrap()["id"]
-            .as_str()
-            .expect("django-scim2 returns the id")
-            .to_string();
-        ids.push(id);
-    }
-    let (status, body) = server.request(
-        "POST",
+    let ids = seed_users(server, false);
+    let group = server.create(
         "/Groups",
-        Some(&json!({
+        &json!({
             "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
             "displayName": "Seed Engineering"
-        })),
+        }),
     );
-    assert_eq!(status, 201, "seeding the group: {body}");
-    let group = serde_json::from_str::<Value>(&body).unwrap()["id"]
-        .as_str()
-        .expect("the group's id")
-        .to_string();
     // A create ignores `members` (O), so the member is added the way the library supports.
     let (status, body) = server.request(
         "PATCH",
@@ -177,7 +147,7 @@ fn preflight_writes_to_django_scim2_for_every_dialect() {
     let canary = format!("preflight-django-scim2-write-canary-{}", std::process::id());
     let Some(server) = start(&canary) else { return };
     seed(&server);
-    let before = (server.count("Users"), server.count("Groups"));
+    let before = server.counts();
     assert_eq!(before, (Some(3), Some(1)));
     let data = std::env::temp_dir().join(format!("preflight-django-write-{}", std::process::id()));
     let dialects = [
@@ -258,7 +228,7 @@ fn preflight_writes_to_django_scim2_for_every_dialect() {
         // Every test object was removed at the end of the run, counted through django-scim2's
         // own API; the seeded ones are intact.
         assert_eq!(
-            (server.count("Users"), server.count("Groups")),
+            server.counts(),
             before,
             "--dialect {dialect} left objects behind or removed seeded ones"
         );

@@ -25,58 +25,28 @@
 //!   `application/json`; allowed by RFC 7644 §3.8, but OneLogin's guide asks for
 //!   `application/json` → a OneLogin-only warning.
 
-use serde_json::{Value, json};
+use serde_json::json;
 
 mod real_server_support;
 mod scimmy_server;
 
 use real_server_support::{
     DIALECTS, assert_no_leak_in_files, assert_read_only_run, assert_short_urls_name_the_base,
-    assert_write_run, assert_wrong_token_named,
+    assert_write_run, assert_wrong_token_named, seed_users,
 };
 use scimmy_server::{Server, start};
 
 /// A directory as an IdP finds it: users to search for and a group with a member.
 fn seed(server: &Server) {
-    let mut ids = Vec::new();
-    for (user, given) in [
-        ("ada.lovelace", "Ada"),
-        ("grace.hopper", "Grace"),
-        ("alan.turing", "Alan"),
-    ] {
-        let (status, body) = server.request(
-            "POST",
-            "/Users",
-            Some(&json!({
-                "schemas": [
-                    "urn:ietf:params:scim:schemas:core:2.0:User",
-                    "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
-                ],
-                "userName": format!("{user}@example.invalid"),
-                "externalId": format!("ext-{user}"),
-                "name": {"givenName": given, "familyName": "Seed"},
-                "emails": [{"value": format!("{user}@example.invalid"), "type": "work", "primary": true}],
-                "active": true,
-                "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"department": "R&D"}
-            })),
-        );
-        assert_eq!(status, 201, "seeding {user}: {body}");
-        let id = serde_json::from_str::<Value>(&body).unwrap()["id"]
-            .as_str()
-            .expect("SCIMMY returns the id")
-            .to_string();
-        ids.push(id);
-    }
-    let (status, body) = server.request(
-        "POST",
+    let ids = seed_users(server, true);
+    server.create(
         "/Groups",
-        Some(&json!({
+        &json!({
             "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
             "displayName": "Seed Engineering",
             "members": [{"value": ids[0]}]
-        })),
+        }),
     );
-    assert_eq!(status, 201, "seeding the group: {body}");
 }
 
 /// Read-only for every IdP, a wrong token and a base URL that stops short of `/scim/v2`.
@@ -124,7 +94,7 @@ fn preflight_writes_to_scimmy_for_every_dialect() {
     let Some(server) = start(&canary) else { return };
     // Users and a group already in the directory, so the read-only checks have data to read.
     seed(&server);
-    let before = (server.count("Users"), server.count("Groups"));
+    let before = server.counts();
     assert_eq!(before, (Some(3), Some(1)));
     let data = std::env::temp_dir().join(format!("preflight-scimmy-write-{}", std::process::id()));
     for dialect in DIALECTS {
@@ -151,7 +121,7 @@ fn preflight_writes_to_scimmy_for_every_dialect() {
         assert_write_run(server.base_url(), &canary, dialect, &expected, &data);
         // Every test object was removed at the end of the run; the seeded ones are intact.
         assert_eq!(
-            (server.count("Users"), server.count("Groups")),
+            server.counts(),
             before,
             "--dialect {dialect} left objects behind or removed seeded ones"
         );

@@ -145,6 +145,22 @@ impl Server {
         request(self.port, &self.token, method, &full, body)
     }
 
+    /// POST `body` to `path` below the base URL, which must answer 201; the new resource's
+    /// id (for seeding what the checks then read).
+    pub fn create(&self, path: &str, body: &Value) -> String {
+        let (status, text) = self.request("POST", path, Some(body));
+        assert_eq!(status, 201, "seeding {path} with {body}: {text}");
+        serde_json::from_str::<Value>(&text)
+            .ok()
+            .and_then(|v| v["id"].as_str().map(str::to_string))
+            .unwrap_or_else(|| panic!("seeding {path}: no id in {text}"))
+    }
+
+    /// (Users, Groups) as the server counts them: what a write run must leave as it found.
+    pub fn counts(&self) -> (Option<u64>, Option<u64>) {
+        (self.count("Users"), self.count("Groups"))
+    }
+
     /// `totalResults` of a collection as the server counts it, or `None` when the answer was
     /// not a list.
     pub fn count(&self, collection: &str) -> Option<u64> {

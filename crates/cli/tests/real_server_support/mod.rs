@@ -286,6 +286,36 @@ pub fn count(port: u16, token: &str, path: &str) -> Option<u64> {
         .as_u64()
 }
 
+/// Seed the three users every real-server test starts from (as an IdP finds a directory:
+/// names to search for, an externalId, a work email), with the enterprise extension's
+/// department when the server takes it; their ids, in order.
+pub fn seed_users(server: &launcher::Server, enterprise: bool) -> Vec<String> {
+    const ENTERPRISE: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+    let users = [
+        ("ada.lovelace", "Ada"),
+        ("grace.hopper", "Grace"),
+        ("alan.turing", "Alan"),
+    ];
+    users
+        .into_iter()
+        .map(|(user, given)| {
+            let mut body = serde_json::json!({
+                "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+                "userName": format!("{user}@example.invalid"),
+                "externalId": format!("ext-{user}"),
+                "name": {"givenName": given, "familyName": "Seed"},
+                "emails": [{"value": format!("{user}@example.invalid"), "type": "work", "primary": true}],
+                "active": true
+            });
+            if enterprise {
+                body["schemas"].as_array_mut().unwrap().push(ENTERPRISE.into());
+                body[ENTERPRISE] = serde_json::json!({"department": "R&D"});
+            }
+            server.create("/Users", &body)
+        })
+        .collect()
+}
+
 /// The port of a `http://127.0.0.1:PORT/…` URL.
 pub fn url_port(url: &str) -> Option<u16> {
     url.strip_prefix("http://127.0.0.1:")?
