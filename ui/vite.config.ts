@@ -8,7 +8,10 @@ export default defineConfig({
   clearScreen: false,
   server: { port: 5173, strictPort: true },
   build: {
-    target: 'es2021',
+    // Every libwebkit2gtk-4.1 (2.36 and later) runs ES2022: class fields and private `#` fields
+    // stay native instead of becoming WeakMap look-ups (the runes stores are classes), and the
+    // start-up bundle is ~5 kB smaller.
+    target: 'es2022',
     outDir: 'dist',
     emptyOutDir: true,
     assetsInlineLimit: 0,
