@@ -10,7 +10,8 @@ pub struct CheckInfo {
     pub fix: &'static str,
 }
 
-#[tauri::command]
+// Off the GTK main thread: the first screen asks for this while WebKit is still drawing.
+#[tauri::command(async)]
 pub fn list_checks() -> Vec<CheckInfo> {
     preflight_core::checks::read_only()
         .iter()

@@ -88,13 +88,15 @@ pub fn expiry_from_vendor(
     Ok(ProfileView::of(&profile, clock))
 }
 
-#[tauri::command]
+// Off the GTK main thread: the first screen asks for this while WebKit is still drawing.
+#[tauri::command(async)]
 pub fn list_vendors() -> Vec<VendorOption> {
     vendor::all().iter().map(VendorOption::of).collect()
 }
 
 /// Whether `url` fits the vendor's base-URL pattern, and if not, which part is wrong.
-#[tauri::command]
+// Off the GTK main thread: the first screen asks for this while WebKit is still drawing.
+#[tauri::command(async)]
 pub fn check_vendor_url(vendor: String, url: String) -> IpcResult<Option<UrlProblem>> {
     crate::limits::url("base URL", &url)?;
     check_url(&vendor, &url)

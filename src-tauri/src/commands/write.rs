@@ -129,7 +129,8 @@ impl WriteState {
     }
 }
 
-#[tauri::command]
+// Off the GTK main thread: the first screen asks for this while WebKit is still drawing.
+#[tauri::command(async)]
 pub fn list_dialects() -> Vec<DialectInfo> {
     dialect::all()
         .iter()

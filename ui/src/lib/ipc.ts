@@ -1,6 +1,5 @@
 // The only module that talks to the Tauri shell. Everything else imports from here.
 import { invoke, Channel } from '@tauri-apps/api/core';
-import { getCurrentWebview } from '@tauri-apps/api/webview';
 import type {
   CheckInfo, DemoServer, IdpId, IpcError, LastResults, ProfileView, ProfileInput, RotationStep, RotationView, TokenWarnings, UrlProblem, VendorOption, GuideView, Report, ResultsOf, RunEvent, TokenSource, BundleInput, BundlePreview, DialectInfo, ExplainedError, JournalSweep, MatchOutcome, OidcInput, OnDemandOutcome, SamlInput, ScanEvent, WriteOutcome, WritePreview, TraceInput, TraceView, RedactSummary,
 } from './types';
@@ -145,7 +144,9 @@ export async function traceHar(name: string, bytes: Uint8Array, input: TraceInpu
 }
 export const traceHarFile = (path: string, input: TraceInput) => call<TraceView>('trace_har_file', { path, input });
 /** Files dropped on the window (the OS gives paths; the webview gets no File objects). */
-export function onFileDrop(handler: (paths: string[]) => void): Promise<() => void> {
+export async function onFileDrop(handler: (paths: string[]) => void): Promise<() => void> {
+  // Loaded when the Trace screen first listens, not in the start-up bundle.
+  const { getCurrentWebview } = await import('@tauri-apps/api/webview');
   return getCurrentWebview().onDragDropEvent((e) => {
     if (e.payload.type === 'drop') handler(e.payload.paths);
   });
