@@ -183,14 +183,15 @@ fn declared_commands() -> BTreeSet<String> {
         .collect()
 }
 
-/// Names of the `#[tauri::command]` functions under src/commands.
+/// Names of the `#[tauri::command]` (or `#[tauri::command(async)]`) functions under src/commands.
 fn command_functions() -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     for entry in std::fs::read_dir(root().join("src/commands")).unwrap() {
         let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
         let mut lines = text.lines();
         while let Some(line) = lines.next() {
-            if line.trim() == "#[tauri::command]" {
+            let attr = line.trim();
+            if attr == "#[tauri::command]" || attr.starts_with("#[tauri::command(") {
                 let sig = lines.find(|l| l.contains("fn ")).unwrap();
                 let name = sig
                     .split("fn ")
