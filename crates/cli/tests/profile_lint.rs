@@ -4,41 +4,8 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-
-use common::preflight;
+use common::{TempDir, preflight};
 use serde_json::Value;
-
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(tag: &str) -> TempDir {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0);
-        let dir = std::env::temp_dir().join(format!(
-            "preflight-profile-lint-{tag}-{}-{nanos}",
-            std::process::id()
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-
-    fn config(&self) -> String {
-        self.0.to_string_lossy().into_owned()
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 /// Two bearer profiles on different SCIM tenants, in the format written before sign-in facts.
 fn write_profiles(dir: &TempDir) {
@@ -56,7 +23,7 @@ fn write_profiles(dir: &TempDir) {
 }
 
 fn run(dir: &TempDir, args: &[&str]) -> (i32, String, String) {
-    let config = dir.config();
+    let config = dir.text();
     let out = preflight(args, &[("PREFLIGHT_CONFIG_DIR", config.as_str())], None);
     (
         out.status.code().unwrap_or(-1),
@@ -86,7 +53,7 @@ fn lint_json(dir: &TempDir) -> (i32, Value) {
 
 #[test]
 fn clean_profiles_pass_and_exit_0() {
-    let dir = TempDir::new("clean");
+    let dir = TempDir::new("profile-lint-clean");
     write_profiles(&dir);
     for (id, uri) in [
         ("acme-eu", "https://app.acme.example/eu/callback"),
@@ -106,7 +73,7 @@ fn clean_profiles_pass_and_exit_0() {
 
 #[test]
 fn a_redirect_uri_shared_up_to_host_case_is_flagged_a_trailing_slash_is_not() {
-    let dir = TempDir::new("shared");
+    let dir = TempDir::new("profile-lint-shared");
     write_profiles(&dir);
     let set = |id: &str, uri: &str| {
         let (code, stdout, stderr) = run(&dir, &["profile", "set", id, "--redirect-uri", uri]);
@@ -140,7 +107,7 @@ fn a_redirect_uri_shared_up_to_host_case_is_flagged_a_trailing_slash_is_not() {
 
 #[test]
 fn recorded_sso_client_ids_and_app_names_are_compared() {
-    let dir = TempDir::new("client");
+    let dir = TempDir::new("profile-lint-client");
     write_profiles(&dir);
     for id in ["acme-eu", "acme-us"] {
         let (code, _, stderr) = run(
@@ -168,7 +135,7 @@ fn recorded_sso_client_ids_and_app_names_are_compared() {
 
 #[test]
 fn bad_sign_in_values_are_usage_errors_that_change_nothing() {
-    let dir = TempDir::new("bad");
+    let dir = TempDir::new("profile-lint-bad");
     write_profiles(&dir);
     let before = std::fs::read(dir.path().join("profiles.json")).unwrap();
     for (args, flag, words) in [
@@ -243,7 +210,7 @@ fn bad_sign_in_values_are_usage_errors_that_change_nothing() {
 
 #[test]
 fn an_unreadable_profile_file_is_a_usage_error_and_no_profiles_is_clean() {
-    let dir = TempDir::new("newer");
+    let dir = TempDir::new("profile-lint-newer");
     let (code, check) = lint_json(&dir);
     assert_eq!((code, check["status"].as_str()), (0, Some("pass")));
     std::fs::write(
@@ -272,8 +239,8 @@ fn re_adding_a_profile_keeps_its_sign_in_facts() {
         );
         return;
     }
-    let dir = TempDir::new("add");
-    let config = dir.config();
+    let dir = TempDir::new("profile-lint-add");
+    let config = dir.text();
     let add = |token: &str, extra: &[&str]| {
         let mut args = vec![
             "profile",

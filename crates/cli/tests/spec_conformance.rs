@@ -9,12 +9,15 @@
 //! Every child process runs under a deadline and is killed past it (hence this file's own
 //! runner rather than `common::preflight`, which waits without a limit).
 
+mod common;
+
 use std::io::{BufRead, BufReader, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use common::TempDir;
 use preflight_testbed::{Quirks, Testbed, TestbedConfig};
 use serde_json::Value;
 
@@ -121,37 +124,6 @@ async fn testbed(quirks: &str) -> Testbed {
 }
 
 /// A fresh directory under the system temp dir, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(tag: &str) -> TempDir {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0);
-        let dir = std::env::temp_dir().join(format!(
-            "preflight-spec-{tag}-{}-{nanos}",
-            std::process::id()
-        ));
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        TempDir(dir)
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-
-    fn str(&self) -> String {
-        self.0.to_string_lossy().into_owned()
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 /// The report checks the spec states in prose, on top of the shipped JSON Schema:
 /// `diagnoses` is the sorted, de-duplicated list of the checks' codes; `summary` counts the
 /// statuses; every evidence id names an exchange of the run; no credential is shown.
@@ -443,7 +415,7 @@ async fn check_exit_codes_0_1_3_with_json_only_on_stdout() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn out_file_takes_the_report_and_stdout_stays_empty() {
     let tb = testbed("").await;
-    let dir = TempDir::new("out");
+    let dir = TempDir::new("spec-out");
     let file = dir.path().join("report.json");
     let file_arg = file.to_string_lossy().into_owned();
     let out = run(
@@ -472,7 +444,7 @@ async fn out_file_takes_the_report_and_stdout_stays_empty() {
 async fn every_reporting_command_has_the_report_shape_and_exit_codes() {
     let tb = testbed("").await;
     let url = tb.base_url();
-    let dir = TempDir::new("shape");
+    let dir = TempDir::new("spec-shape");
 
     // oidc: the testbed has no discovery document (a finding, 1); a closed port is 3.
     let r = json_run(&["oidc", "--issuer", &tb.origin()], &[], 1);
@@ -570,8 +542,8 @@ async fn usage_errors_of_the_other_commands_exit_2_and_send_nothing() {
     let tb = testbed("").await;
     let url = tb.base_url();
     let origin = tb.origin();
-    let dir = TempDir::new("usage");
-    let config = dir.str();
+    let dir = TempDir::new("spec-usage");
+    let config = dir.text();
     // A data folder "inside" a plain file: not creatable on any platform, even as root.
     let blocker = dir.path().join("a-file");
     std::fs::write(&blocker, b"").unwrap();
@@ -756,8 +728,8 @@ async fn token_sources_are_taken_in_the_spec_order() {
     );
 
     // The environment beats the profile's keyring (none exists here: it is never opened).
-    let dir = TempDir::new("profile");
-    let config = dir.str();
+    let dir = TempDir::new("spec-profile");
+    let config = dir.text();
     write_profiles(&dir, &url, &tb.token_url());
     let env = [
         ("PREFLIGHT_TOKEN", "demo-token"),
@@ -788,8 +760,8 @@ async fn token_sources_are_taken_in_the_spec_order() {
     assert_eq!(r["target"]["idp"], "okta");
 
     // The synopsis allows `--url URL … --profile NAME` together: the URL given wins.
-    let elsewhere = TempDir::new("profile-elsewhere");
-    let elsewhere_config = elsewhere.str();
+    let elsewhere = TempDir::new("spec-profile-elsewhere");
+    let elsewhere_config = elsewhere.text();
     write_profiles(&elsewhere, &format!("{CLOSED}/scim/v2"), &tb.token_url());
     let env = [
         ("PREFLIGHT_TOKEN", "demo-token"),
@@ -832,7 +804,7 @@ async fn secrets_in_the_base_url_never_reach_any_output() {
         &origin[..4],
         &origin[7..]
     );
-    let dir = TempDir::new("url-secrets");
+    let dir = TempDir::new("spec-url-secrets");
     let har = dir.path().join("run.har");
     let har_arg = har.to_string_lossy().into_owned();
     for format in ["json", "human", "junit", "markdown", "html"] {
@@ -905,8 +877,8 @@ async fn client_credentials_come_from_flags_and_the_environment_or_profile() {
 
     // `oidc --profile`: the client ID and scope come from the saved profile, the secret from
     // the environment (which comes before the keyring, so none is needed here).
-    let dir = TempDir::new("oidc-profile");
-    let config = dir.str();
+    let dir = TempDir::new("spec-oidc-profile");
+    let config = dir.text();
     write_profiles(&dir, &url, &token_url);
     let env = [
         ("PREFLIGHT_CLIENT_SECRET", "demo-secret"),
@@ -964,8 +936,8 @@ async fn client_credentials_come_from_flags_and_the_environment_or_profile() {
 async fn write_mode_reports_its_dialects_and_leaves_nothing_to_clean_up() {
     let tb = testbed("").await;
     let url = tb.base_url();
-    let data = TempDir::new("journal");
-    let data_dir = data.str();
+    let data = TempDir::new("spec-journal");
+    let data_dir = data.text();
     let env = [
         ("PREFLIGHT_TOKEN", "demo-token"),
         ("PREFLIGHT_DATA_DIR", data_dir.as_str()),

@@ -10,35 +10,10 @@ use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use common::preflight;
+use common::{TempDir, preflight};
 use serde_json::Value;
 
 /// A directory under the system temp dir, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> TempDir {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0);
-        let dir =
-            std::env::temp_dir().join(format!("preflight-trace-{}-{nanos}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 fn fixture(name: &str) -> String {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../core/tests/fixtures/trace/handmade")
@@ -125,7 +100,7 @@ fn successful_sign_in_exits_zero_in_every_format() {
 
 #[test]
 fn bad_input_is_a_usage_error_quickly() {
-    let dir = TempDir::new();
+    let dir = TempDir::new("trace");
     let write = |name: &str, text: &str| {
         let p = dir.path().join(name);
         std::fs::write(&p, text).unwrap();
@@ -182,7 +157,7 @@ fn bad_input_is_a_usage_error_quickly() {
 
 #[test]
 fn redact_out_and_bundle_carry_no_secret() {
-    let dir = TempDir::new();
+    let dir = TempDir::new("trace");
     let har = fixture("oidc-success-firefox.har");
     let redacted = dir.path().join("redacted.har");
     let report_path = dir.path().join("report.json");
@@ -260,7 +235,7 @@ fn redact_out_and_bundle_carry_no_secret() {
 
 #[test]
 fn profiles_sharing_routing_values_are_flagged() {
-    let dir = TempDir::new();
+    let dir = TempDir::new("trace");
     let profile = |id: &str, name: &str, url: &str, client: &str| {
         serde_json::json!({
             "id": id, "name": name, "base_url": url, "idp": "entra",
@@ -374,7 +349,7 @@ fn logout_url_answers_loops_or_differs() {
     );
 
     // The IdP's metadata names another SingleLogoutService: the logout URL never reaches it.
-    let dir = TempDir::new();
+    let dir = TempDir::new("trace");
     let metadata = write_metadata(dir.path(), "https://idp.example.org/slo");
     let (code, report, stderr) = trace(
         &[
@@ -493,7 +468,7 @@ fn signed_saml_har(dir: &Path, key: &Path, tamper: bool) -> String {
 
 #[test]
 fn saml_signature_is_verified_against_the_metadata() {
-    let dir = TempDir::new();
+    let dir = TempDir::new("trace");
     let (_, key) = test_certificate(dir.path());
     // Metadata with the same certificate: write_metadata makes its own, so build it here.
     let cert_b64: String = std::fs::read_to_string(dir.path().join("c.pem"))
@@ -544,7 +519,7 @@ fn saml_signature_is_verified_against_the_metadata() {
 /// slash matches none of them; a `--redirect-uri` flag replaces them.
 #[test]
 fn a_profiles_recorded_redirect_uris_are_compared() {
-    let dir = TempDir::new();
+    let dir = TempDir::new("trace");
     let file = serde_json::json!({"version": 1, "profiles": [{
         "id": "acme", "name": "Acme", "base_url": "https://scim.acme.example/v2", "idp": "entra",
         "auth": {"kind": "bearer"}, "created_at": "2026-01-01T00:00:00Z",
