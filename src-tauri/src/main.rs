@@ -8,9 +8,11 @@ mod error;
 #[cfg(test)]
 mod ipc_fixtures;
 mod limits;
+mod renderer;
 mod state;
 
 fn main() {
+    renderer::skip_dmabuf_probe_without_render_node();
     if let Err(e) = run() {
         eprintln!("error: {e:#}");
         std::process::exit(1);
