@@ -22,6 +22,20 @@ pub struct ExchangeSummary {
     pub ms: u64,
 }
 
+impl From<&crate::exchange::Exchange> for ExchangeSummary {
+    /// The live-display line of a recorded exchange; `failure` is the network failure's code.
+    fn from(x: &crate::exchange::Exchange) -> ExchangeSummary {
+        ExchangeSummary {
+            id: x.id.clone(),
+            method: x.request.method.clone(),
+            url: x.request.url.clone(),
+            status: x.status(),
+            failure: x.failure.as_ref().map(|f| f.code.clone()),
+            ms: x.ms,
+        }
+    }
+}
+
 #[derive(Clone, Debug, Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum RunEvent {
@@ -56,14 +70,7 @@ pub type EventSink = std::sync::Arc<dyn Fn(RunEvent) + Send + Sync>;
 pub fn exchange_events(events: EventSink) -> crate::probe::ExchangeObserver {
     std::sync::Arc::new(move |x: &crate::exchange::Exchange| {
         events(RunEvent::Exchange {
-            exchange: ExchangeSummary {
-                id: x.id.clone(),
-                method: x.request.method.clone(),
-                url: x.request.url.clone(),
-                status: x.status(),
-                failure: x.failure.as_ref().map(|f| f.code.clone()),
-                ms: x.ms,
-            },
+            exchange: ExchangeSummary::from(x),
         })
     })
 }

@@ -20,7 +20,6 @@ use preflight_core::mapping::{self, MappingOverrides, MappingPlan};
 use preflight_core::probe::{LiveTransport, NetConfig, Probe};
 use preflight_core::redact::Redactor;
 use preflight_core::target::{Credential, Idp, Target};
-use preflight_core::vendor::{self, Vendor};
 
 /// The plan as the screen shows it.
 #[derive(Debug, Serialize)]
@@ -40,16 +39,6 @@ pub struct OverridesText {
     pub toml: String,
     pub removes: usize,
     pub adds: usize,
-}
-
-/// An empty vendor id (the Target step's "not listed") means no vendor.
-fn known_vendor(id: Option<&str>) -> IpcResult<Option<&'static Vendor>> {
-    match id.map(str::trim).filter(|v| !v.is_empty()) {
-        None => Ok(None),
-        Some(v) => vendor::lookup(v)
-            .map(Some)
-            .map_err(|e| IpcError::new("input/vendor", e)),
-    }
 }
 
 /// What went wrong reading the schema, in the admin's terms, from the recorded reads.
@@ -85,7 +74,7 @@ pub async fn plan_for(
     vendor_id: Option<&str>,
 ) -> IpcResult<MappingView> {
     let d = find_dialect(dialect_id)?;
-    let vendor = known_vendor(vendor_id)?;
+    let vendor = super::vendors::chosen(vendor_id)?;
     let idp: Idp = d.idp.parse().unwrap_or(Idp::Generic);
     let target = Target::new(url.trim(), credential, idp)
         .map_err(|e| IpcError::new("input/url", format!("{e}; fix the URL on the Target step")))?;
@@ -98,15 +87,12 @@ pub async fn plan_for(
         .iter()
         .filter(|x| plan.evidence.contains(&x.id))
         .map(|x| ExchangeSummary {
-            id: x.id.clone(),
-            method: x.request.method.clone(),
-            url: x.request.url.clone(),
-            status: x.response.as_ref().map(|r| r.status),
+            // The screen explains a failed read, so it keeps the message with the code.
             failure: x
                 .failure
                 .as_ref()
                 .map(|f| format!("{}: {}", f.code, f.message)),
-            ms: x.ms,
+            ..ExchangeSummary::from(x)
         })
         .collect();
     let problem = (!plan.schema_readable).then(|| schema_problem(&reads));

@@ -11,7 +11,6 @@ use super::profiles::clock;
 use crate::error::{IpcError, IpcResult};
 use preflight_core::lifecycle::Clock;
 use preflight_core::quarantine::{self, SyncWait};
-use preflight_core::vendor;
 
 /// One retry as a dated row.
 #[derive(Debug, Serialize)]
@@ -111,10 +110,7 @@ pub fn view(
             ),
         ));
     }
-    let vendor = match vendor_id.map(str::trim).filter(|v| !v.is_empty()) {
-        None => None,
-        Some(v) => Some(vendor::lookup(v).map_err(|e| IpcError::new("input/vendor", e))?),
-    };
+    let vendor = super::vendors::chosen(vendor_id)?;
     let t = quarantine::timeline(first, now, vendor);
     let next_retry_in = t.next_retry.as_deref().and_then(|n| {
         let at = quarantine::parse_time(n).ok()?;

@@ -125,7 +125,7 @@ pub async fn run_checks(
         .with_cancel(cancel.clone())
         .with_observer(Arc::new(move |x: &Exchange| {
             let _ = exchanges.send(RunEvent::Exchange {
-                exchange: summarise(x),
+                exchange: ExchangeSummary::from(x),
             });
         }));
     let events = on_event.clone();
@@ -175,21 +175,14 @@ fn run_target(
     let mut target = Target::new(url.trim(), credential, idp)
         .map_err(|e| IpcError::new("input/url", e.to_string()))?;
     target.dialects = Vec::new();
-    let named = match chosen.map(str::trim).filter(|v| !v.is_empty()) {
-        Some(name) => Some(
-            vendor::lookup(name)
-                .map(|v| v.id.clone())
-                .map_err(|e| IpcError::new("input/vendor", e))?,
-        ),
+    let named = match super::vendors::chosen(chosen)? {
+        Some(v) => Some(v.id.clone()),
         None => saved.filter(|v| !v.trim().is_empty()),
     };
     match named {
         Some(name) => {
-            if let (Some(v), Credential::ClientCredentials { scope, .. }) =
-                (vendor::find(&name), &mut target.credential)
-                && scope.is_none()
-            {
-                *scope = v.default_scope();
+            if let Some(v) = vendor::find(&name) {
+                v.fill_default_scope(&mut target.credential);
             }
             target.vendor = Some(name);
         }
@@ -209,17 +202,6 @@ pub fn cancel_run(state: State<'_, AppState>) -> bool {
             true
         }
         None => false,
-    }
-}
-
-fn summarise(x: &Exchange) -> ExchangeSummary {
-    ExchangeSummary {
-        id: x.id.clone(),
-        method: x.request.method.clone(),
-        url: x.request.url.clone(),
-        status: x.response.as_ref().map(|r| r.status),
-        failure: x.failure.as_ref().map(|f| f.code.clone()),
-        ms: x.ms,
     }
 }
 

@@ -55,6 +55,15 @@ fn known(id: &str) -> IpcResult<&'static Vendor> {
     vendor::lookup(id).map_err(|e| IpcError::new("input/vendor", e))
 }
 
+/// The vendor a screen names: none for an absent or empty id (the Target step's "not
+/// listed"), else a known vendor or an `input/vendor` error.
+pub fn chosen(id: Option<&str>) -> IpcResult<Option<&'static Vendor>> {
+    id.map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(known)
+        .transpose()
+}
+
 /// `url` against the vendor's documented pattern: `None` when it fits.
 pub fn check_url(vendor_id: &str, url: &str) -> IpcResult<Option<UrlProblem>> {
     Ok(known(vendor_id)?.validate_url(url).err())

@@ -7,7 +7,7 @@ use clap::Args;
 
 use crate::exit;
 use preflight_core::quarantine;
-use preflight_core::target::{Credential, Target};
+use preflight_core::target::Target;
 use preflight_core::vendor::{self, AuthStyle, Vendor};
 
 #[derive(Args, Debug)]
@@ -157,11 +157,7 @@ pub fn apply(mut target: Target, flag: Option<&str>) -> Result<Target, String> {
     v.validate_url(target.base_url.as_str()).map_err(|p| {
         format!("--url: {p}. Fix the URL, or leave out --vendor to check it as given")
     })?;
-    if let Credential::ClientCredentials { scope, .. } = &mut target.credential
-        && scope.is_none()
-    {
-        *scope = v.default_scope();
-    }
+    v.fill_default_scope(&mut target.credential);
     target.vendor = Some(v.id.clone());
     Ok(target)
 }

@@ -10,7 +10,7 @@
 use url::Url;
 
 use super::{UrlPattern, Vendor};
-use crate::target::{Credential, Target};
+use crate::target::Target;
 
 /// The single vendor among `vendors` whose pattern's host is the URL's host, if exactly one.
 pub fn detect_among<'a>(vendors: &'a [Vendor], base_url: &Url) -> Option<&'a Vendor> {
@@ -58,18 +58,14 @@ pub fn adopt(target: &mut Target) -> Option<&'static Vendor> {
     let vendor = detect(&target.base_url)?;
     target.vendor = Some(vendor.id.clone());
     target.vendor_detected = true;
-    if let Credential::ClientCredentials { scope, .. } = &mut target.credential
-        && scope.is_none()
-    {
-        *scope = vendor.default_scope();
-    }
+    vendor.fill_default_scope(&mut target.credential);
     Some(vendor)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::target::Idp;
+    use crate::target::{Credential, Idp};
 
     fn url(text: &str) -> Url {
         Url::parse(text).unwrap()

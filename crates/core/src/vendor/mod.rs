@@ -170,6 +170,16 @@ impl Vendor {
         (!self.auth.scopes.is_empty()).then(|| self.auth.scopes.join(" "))
     }
 
+    /// A client-credentials run that names no scope asks for the vendor's: chosen, saved or
+    /// detected, the vendor fills the same gap.
+    pub fn fill_default_scope(&self, credential: &mut crate::target::Credential) {
+        if let crate::target::Credential::ClientCredentials { scope, .. } = credential
+            && scope.is_none()
+        {
+            *scope = self.default_scope();
+        }
+    }
+
     pub fn summary_view(&self) -> VendorSummary {
         VendorSummary {
             id: self.id.clone(),
