@@ -9,7 +9,7 @@ use preflight_core::check::{Check, RunOptions};
 use preflight_core::event::{EventSink, exchange_events};
 use preflight_core::federation::{FederationConfig, OidcConfig, discovery};
 use preflight_core::probe::{AuthMode, LiveTransport, Probe, Req};
-use preflight_core::profile::{ProfileAuth, ProfileStore};
+use preflight_core::profile::ProfileAuth;
 use preflight_core::redact::Redactor;
 use preflight_core::target::{Credential, Idp, Target, parse_base_url};
 use preflight_core::{checks, engine};
@@ -181,16 +181,12 @@ impl SavedClient {
 
 /// Read profile `id` (settings only) and insist on client credentials; `Err` is for exit 2.
 fn profile_client(id: &str) -> Result<SavedClient, String> {
-    let store = ProfileStore::open_default().map_err(|e| format!("--profile: {e}"))?;
-    let loaded = store.get(id).map_err(|e| format!("--profile: {e}"))?;
-    for warning in &loaded.warnings {
-        eprintln!("warning: {warning}");
-    }
-    match loaded.value.auth {
+    let profile = crate::commands::profile::saved_profile(id)?;
+    match profile.auth {
         ProfileAuth::ClientCredentials {
             client_id, scope, ..
         } => Ok(SavedClient {
-            id: loaded.value.id.to_string(),
+            id: profile.id.to_string(),
             client_id,
             scope,
         }),

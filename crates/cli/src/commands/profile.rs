@@ -107,6 +107,13 @@ pub async fn run(cmd: ProfileCommand) -> i32 {
     }
 }
 
+/// Saved profile `id` (settings only, no keyring), its load warnings printed on stderr; `Err`
+/// is a one-line `--profile: …` message for exit 2.
+pub fn saved_profile(id: &str) -> Result<Profile, String> {
+    let profiles = ProfileStore::open_default().map_err(|e| format!("--profile: {e}"))?;
+    warned(profiles.get(id)).map_err(|e| format!("--profile: {e}"))
+}
+
 /// The run target of `check`/`scan --profile ID`, its credential in the contract's order:
 /// `--token-stdin`, then `PREFLIGHT_TOKEN` (each as a bearer token with the profile's other
 /// settings), else the profile's own secret from the keyring. `Err` is a one-line message for
@@ -114,9 +121,7 @@ pub async fn run(cmd: ProfileCommand) -> i32 {
 pub fn target_of_profile(id: &str, token_stdin: bool) -> Result<Target, String> {
     if token_stdin || token_source::token_env_set() {
         let token = token_source::bearer_token(token_stdin)?;
-        let profiles = ProfileStore::open_default().map_err(|e| format!("--profile: {e}"))?;
-        let profile = warned(profiles.get(id)).map_err(|e| format!("--profile: {e}"))?;
-        return profile
+        return saved_profile(id)?
             .to_target_with(Credential::Bearer(token))
             .map_err(|e| format!("--profile: {e}"));
     }
@@ -126,8 +131,7 @@ pub fn target_of_profile(id: &str, token_stdin: bool) -> Result<Target, String> 
 /// The run target of `--profile ID`: the profile's settings plus its secret from the
 /// keyring. Blocking (up to [`KEYRING_TIMEOUT_SECS`]); `Err` is a one-line message for exit 2.
 pub fn target_from_profile(id: &str) -> Result<Target, String> {
-    let profiles = ProfileStore::open_default().map_err(|e| format!("--profile: {e}"))?;
-    let profile = warned(profiles.get(id)).map_err(|e| format!("--profile: {e}"))?;
+    let profile = saved_profile(id)?;
     let keyring = open_keyring().map_err(|e| format!("--profile {}: {e}", profile.id))?;
     profile
         .to_target(&keyring)
