@@ -455,6 +455,15 @@ fn at_step(v: Verdict, position: &str, step: &Step, evidence: &[String]) -> Verd
     }
 }
 
+/// The SCIM error's `detail`, lower-cased for matching words in it.
+fn error_detail(x: &Exchange) -> Option<String> {
+    x.response
+        .as_ref()
+        .and_then(|r| crate::scim::ScimError::parse(&r.body))
+        .and_then(|e| e.detail)
+        .map(|d| d.to_ascii_lowercase())
+}
+
 /// Advice for a 4xx whose SCIM error names a cause the status code cannot carry: a refused
 /// (mail) domain — some targets accept addresses only in the organisation's own domains
 /// (STACKIT can block a domain) — or a manager reference, which must name a user the target
@@ -464,12 +473,7 @@ fn refused_value(x: &Exchange) -> Option<(&'static str, &'static str)> {
     if !x.status().is_some_and(|s| (400..500).contains(&s)) {
         return None;
     }
-    let detail = x
-        .response
-        .as_ref()
-        .and_then(|r| crate::scim::ScimError::parse(&r.body))
-        .and_then(|e| e.detail)?
-        .to_ascii_lowercase();
+    let detail = error_detail(x)?;
     if detail.contains("domain") {
         return Some((
             "scim/email-domain-refused",
@@ -493,13 +497,7 @@ fn refine<'a>(code: &'a str, x: &Exchange, schema: &TargetSchema, sent: &[String
     if code != "scim/unknown-attribute-rejected" {
         return code;
     }
-    let detail = x
-        .response
-        .as_ref()
-        .and_then(|r| crate::scim::ScimError::parse(&r.body))
-        .and_then(|e| e.detail)
-        .unwrap_or_default()
-        .to_ascii_lowercase();
+    let detail = error_detail(x).unwrap_or_default();
     let missing = !schema.missing_required(sent).is_empty();
     if x.status() == Some(409) {
         return "scim/uniqueness-not-enforced";
